@@ -279,13 +279,25 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
     return {"sections": sections, "duties": duties, "staff": staff, "changes": changes}
 
 
+# A cell whose text starts with one of these is read as a formula by spreadsheet programs
+# (CSV injection); tab and CR are included because Excel strips them before deciding.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def write_csv_rows(path: Path, rows: list[dict[str, Any]], *, columns: list[str] | None = None) -> None:
     cols = columns or (list(rows[0]) if rows else [])
     with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel on Chinese Windows opens it right
-        w = csv.DictWriter(fh, fieldnames=cols)
+        w = csv.DictWriter(fh, fieldnames=[neutralise_formula(c) for c in cols])
         w.writeheader()
         for r in rows:
-            w.writerow(r)
+            w.writerow({neutralise_formula(k): neutralise_formula(v) for k, v in r.items()})
 
 
 def write_plan(plan: Plan, department: Department, out_dir: str | Path) -> list[Path]:
