@@ -1,0 +1,488 @@
+"""The solver-independent validator: every hard rule and every KPI, recomputed from the data.
+
+This module imports nothing from ``restructure.model``: it is the tests' oracle and runs on
+every plan ``solve`` writes. It works on any layout of sections, so today's structure gets
+the same KPIs (``baseline``) as a proposal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from restructure.domain import (
+    FUNCTION_ORDER,
+    NONBUSINESS_FUNCTIONS,
+    Department,
+    Finding,
+    Function,
+    Plan,
+    PlanSection,
+    Rank,
+    Scenario,
+    SectionKind,
+)
+from restructure.terms import FUNCTION_ZH
+
+RATIO_EPS = 1e-6  # float noise allowed when a ratio is compared with its bound
+BINDING_REL = 0.01  # within 1 % of a limit counts as binding
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    findings: tuple[Finding, ...]  # one per rule instance: met, binding or violated
+    kpis: Mapping[str, float]
+    terms: Mapping[str, float]  # soft goals in natural units (FTE, moves, ...)
+    kpi_mismatches: tuple[str, ...] = ()
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status == "violated")
+
+    @property
+    def binding(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status == "binding")
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and not self.kpi_mismatches
+
+
+# ---------------------------------------------------------------------------------------
+# Today's structure as a layout
+# ---------------------------------------------------------------------------------------
+
+
+def today_sections(dept: Department) -> tuple[PlanSection, ...]:
+    """Today's sections in the same shape as a plan's, for baseline KPIs and comparisons."""
+    duties = defaultdict(list)
+    for d in dept.duties:
+        if d.current_section:
+            duties[d.current_section].append(d)
+    staff = defaultdict(list)
+    for p in dept.staff:
+        if p.current_section:
+            staff[p.current_section].append(p)
+    out = []
+    for s in dept.sections:
+        ppl = staff[s.id]
+        chiefs = [p.id for p in ppl if p.rank is Rank.CHIEF]
+        out.append(
+            PlanSection(
+                id=s.id,
+                name=s.name,
+                kind=s.kind,
+                duties=tuple(d.id for d in duties[s.id]),
+                staff=tuple(p.id for p in ppl),
+                chief=chiefs[0] if chiefs and s.chief_posts else None,
+                deputies=tuple(p.id for p in ppl if p.rank is Rank.DEPUTY)[: s.deputy_posts],
+                chief_posts=s.chief_posts,
+                deputy_posts=s.deputy_posts,
+                workload_fte=round(sum(d.workload_fte for d in duties[s.id]), 6),
+                capacity_fte=round(sum(p.capacity_fte for p in ppl), 6),
+                successor_of=(s.id,),
+                main_function=main_function(dept, [d.id for d in duties[s.id]]),
+            )
+        )
+    return tuple(out)
+
+
+def main_function(dept: Department, duty_ids: Iterable[str]) -> Function | None:
+    """The function with the largest share of the workload; ties go to the earlier function."""
+    load: dict[Function, float] = defaultdict(float)
+    for did in duty_ids:
+        d = dept.duty(did)
+        load[d.function] += d.workload_fte
+    if not load:
+        return None
+    best = max(load.values())
+    return next(f for f in FUNCTION_ORDER if f in load and math.isclose(load[f], best, abs_tol=1e-9))
+
+
+# ---------------------------------------------------------------------------------------
+# KPIs
+# ---------------------------------------------------------------------------------------
+
+
+def compute_kpis(dept: Department, sections: Iterable[PlanSection]) -> dict[str, float]:
+    secs = list(sections)
+    total_w = sum(d.workload_fte for d in dept.duties)
+    total_c = sum(p.capacity_fte for p in dept.staff)
+    avg = total_w / total_c if total_c else 0.0
+    ratios = []
+    for s in secs:
+        w = sum(dept.duty(d).workload_fte for d in s.duties)
+        c = sum(dept.person(p).capacity_fte for p in s.staff)
+        if c > 0 and avg > 0:
+            ratios.append((w / c) / avg)
+    mains = {s.id: main_function(dept, s.duties) for s in secs}
+    nonbiz = [s for s in secs if mains[s.id] in NONBUSINESS_FUNCTIONS]
+    biz_cap = sum(dept.person(p).capacity_fte for s in secs if s not in nonbiz for p in s.staff)
+    continued = {s.id: set(s.successor_of) for s in secs}
+    duties_moved = sum(
+        1
+        for s in secs
+        for did in s.duties
+        if dept.duty(did).current_section and dept.duty(did).current_section not in continued[s.id]
+    )
+    staff_moved = sum(
+        1
+        for s in secs
+        for pid in s.staff
+        if dept.person(pid).current_section and dept.person(pid).current_section not in continued[s.id]
+    )
+    sec_of = {did: s.id for s in secs for did in s.duties}
+    group_secs: dict[str, set[str]] = defaultdict(set)
+    for d in dept.duties:
+        if d.group and d.id in sec_of:
+            group_secs[d.group].add(sec_of[d.id])
+    chiefs = {p.id for p in dept.staff if p.rank is Rank.CHIEF}
+    deputies = {p.id for p in dept.staff if p.rank is Rank.DEPUTY}
+    in_chief_post = {s.chief for s in secs if s.chief}
+    in_deputy_post = {p for s in secs for p in s.deputies}
+    post_changes = len(chiefs - in_chief_post) + len(deputies - in_deputy_post)
+    return {
+        "sections_basic": sum(1 for s in secs if s.kind is SectionKind.BASIC),
+        "sections_dynamic": sum(1 for s in secs if s.kind is SectionKind.DYNAMIC),
+        "chief_posts": sum(s.chief_posts for s in secs),
+        "deputy_posts": sum(s.deputy_posts for s in secs),
+        "max_load_ratio": round(max(ratios), 4) if ratios else 0.0,
+        "min_load_ratio": round(min(ratios), 4) if ratios else 0.0,
+        "stage_conflicts": stage_conflicts(dept, secs),
+        "duties_moved": duties_moved,
+        "staff_moved": staff_moved,
+        "business_staff_share": round(biz_cap / total_c, 4) if total_c else 0.0,
+        "nonbusiness_section_share": round(len(nonbiz) / len(secs), 4) if secs else 0.0,
+        "groups_split": sum(1 for g in group_secs.values() if len(g) > 1),
+        "post_changes": post_changes,
+        "vacant_chief_posts": sum(1 for s in secs if s.chief_posts and not s.chief),
+        "skill_gaps": skill_gaps(dept, secs),
+    }
+
+
+def stage_conflicts(dept: Department, secs: Iterable[PlanSection]) -> int:
+    """Pairs of duties of one chain, different stages, in one section."""
+    n = 0
+    for s in secs:
+        by_chain: dict[str, Counter] = defaultdict(Counter)
+        for did in s.duties:
+            d = dept.duty(did)
+            if d.chain and d.stage:
+                by_chain[d.chain][d.stage] += 1
+        for stages in by_chain.values():
+            counts = list(stages.values())
+            total = sum(counts)
+            n += (total * total - sum(c * c for c in counts)) // 2
+    return n
+
+
+def skill_gaps(dept: Department, secs: Iterable[PlanSection]) -> int:
+    """(section, skill) pairs where a duty needs a skill nobody in the section has, counting
+    only skills someone in the department has (otherwise no plan could help)."""
+    available = {s for p in dept.staff for s in p.skills}
+    n = 0
+    for s in secs:
+        need = {sk for did in s.duties for sk in dept.duty(did).skills} & available
+        have = {sk for pid in s.staff for sk in dept.person(pid).skills}
+        n += len(need - have)
+    return n
+
+
+def soft_terms(dept: Department, secs: Iterable[PlanSection]) -> dict[str, float]:
+    """Soft goals in natural units, exactly (the solver rounds balance to 0.1 FTE)."""
+    secs = list(secs)
+    total_w = sum(d.workload_fte for d in dept.duties)
+    total_c = sum(p.capacity_fte for p in dept.staff)
+    balance = 0.0
+    for s in secs:
+        w = sum(dept.duty(d).workload_fte for d in s.duties)
+        c = sum(dept.person(p).capacity_fte for p in s.staff)
+        balance += abs(w - c * total_w / total_c) if total_c else 0.0
+    k = compute_kpis(dept, secs)
+    sec_of = {did: s.id for s in secs for did in s.duties}
+    groups: dict[str, set[str]] = defaultdict(set)
+    for d in dept.duties:
+        g = d.group or (f"key_task:{d.key_task}" if d.key_task else None)
+        if g and d.id in sec_of:
+            groups[g].add(sec_of[d.id])
+    return {
+        "balance": round(balance, 4),
+        "cohesion": sum(len(v) - 1 for v in groups.values()),
+        "disruption": k["duties_moved"] + k["staff_moved"],
+        "skills": k["skill_gaps"],
+        "posts": k["post_changes"] + k["vacant_chief_posts"],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------
+
+
+class _Findings:
+    def __init__(self) -> None:
+        self.items: list[Finding] = []
+
+    def add(self, rule: str, instance: str, ok: bool, zh: str, en: str, *, binding: bool = False) -> None:
+        status = "violated" if not ok else ("binding" if binding else "met")
+        self.items.append(Finding(rule, instance, status, zh, en))
+
+
+def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple[Finding, ...]:
+    """Every hard rule of the scenario on a layout of sections."""
+    dept, r, pins = scenario.department, scenario.rules, scenario.pins
+    secs = list(sections)
+    out = _Findings()
+    duty_ids = {d.id for d in dept.duties}
+    staff_ids = {p.id for p in dept.staff}
+    today_ids = {s.id for s in dept.sections}
+
+    # one owner per duty, one section per person
+    dc = Counter(d for s in secs for d in s.duties)
+    pc = Counter(p for s in secs for p in s.staff)
+    bad_d = sorted(d for d in duty_ids if dc[d] != 1) + sorted(set(dc) - duty_ids)
+    bad_p = sorted(p for p in staff_ids if pc[p] != 1) + sorted(set(pc) - staff_ids)
+    out.add(
+        "one_section_per_duty",
+        "",
+        not bad_d and not bad_p,
+        "每项职责、每名人员恰在一个科室" + (f"；问题：{'、'.join((bad_d + bad_p)[:10])}" if bad_d or bad_p else ""),
+        "every duty and every person in exactly one section"
+        + (f"; problems: {', '.join((bad_d + bad_p)[:10])}" if bad_d or bad_p else ""),
+    )
+    succ = Counter(t for s in secs for t in s.successor_of)
+    bad_succ = sorted(t for t, n in succ.items() if n > 1 or t not in today_ids)
+    out.add(
+        "successors",
+        "",
+        not bad_succ,
+        "每个现有科室至多由一个新科室延续" + (f"；问题：{'、'.join(bad_succ)}" if bad_succ else ""),
+        "each of today's sections continued by at most one section"
+        + (f"; problems: {', '.join(bad_succ)}" if bad_succ else ""),
+    )
+
+    nb = sum(1 for s in secs if s.kind is SectionKind.BASIC)
+    nd = sum(1 for s in secs if s.kind is SectionKind.DYNAMIC)
+    out.add("max_basic_sections", "", nb <= r.max_basic_sections,
+            f"基本科室{nb}个（上限{r.max_basic_sections}）", f"{nb} basic sections (cap {r.max_basic_sections})",
+            binding=nb == r.max_basic_sections)
+    out.add("max_dynamic_sections", "", nd <= r.max_dynamic_sections,
+            f"动态科室{nd}个（上限{r.max_dynamic_sections}）", f"{nd} dynamic sections (cap {r.max_dynamic_sections})",
+            binding=nd == r.max_dynamic_sections and nd > 0)
+    if r.keep_section_count:
+        out.add("keep_section_count", "", len(secs) == len(dept.sections),
+                f"科室{len(secs)}个，现有{len(dept.sections)}个", f"{len(secs)} sections, today {len(dept.sections)}",
+                binding=True)
+
+    # leadership posts
+    bad_chief = [s.id for s in secs if s.chief_posts != 1]
+    out.add("one_chief_post", "", not bad_chief, "每个科室1个正职" + (f"；问题：{'、'.join(bad_chief)}" if bad_chief else ""),
+            "one chief post per section" + (f"; problems: {', '.join(bad_chief)}" if bad_chief else ""))
+    over = [s.id for s in secs if s.deputy_posts > r.max_deputies_per_section]
+    out.add("max_deputies_per_section", "", not over,
+            f"每科室副职不超过{r.max_deputies_per_section}名" + (f"；超出：{'、'.join(over)}" if over else ""),
+            f"at most {r.max_deputies_per_section} deputy posts per section" + (f"; over: {', '.join(over)}" if over else ""),
+            binding=any(s.deputy_posts == r.max_deputies_per_section for s in secs))
+    posts = sum(s.chief_posts + s.deputy_posts for s in secs)
+    chief_posts = sum(s.chief_posts for s in secs)
+    crowded = [s.id for s in secs if s.deputy_posts > max(0, len(s.staff) - 1)]
+    out.add("posts_need_people", "", not crowded,
+            "副职数不超过科室人数减1" + (f"；问题：{'、'.join(crowded)}" if crowded else ""),
+            "deputy posts at most the section's headcount minus one" + (f"; problems: {', '.join(crowded)}" if crowded else ""))
+    if r.keep_leadership_posts:
+        ok = posts == dept.leadership_posts and chief_posts <= dept.chief_posts
+        out.add("keep_leadership_posts", "", ok,
+                f"领导职数{posts}个（现有{dept.leadership_posts}个），正职{chief_posts}个（现有{dept.chief_posts}个）",
+                f"{posts} leadership posts (today {dept.leadership_posts}), {chief_posts} chief posts (today {dept.chief_posts})",
+                binding=True)
+    else:
+        out.add("leadership_posts_cap", "", posts <= dept.leadership_posts,
+                f"领导职数{posts}个（现有{dept.leadership_posts}个）", f"{posts} leadership posts (today {dept.leadership_posts})",
+                binding=posts == dept.leadership_posts)
+    bad_fill = []
+    for s in secs:
+        members = set(s.staff)
+        if s.chief and (s.chief not in members or dept.person(s.chief).rank is not Rank.CHIEF):
+            bad_fill.append(s.id)
+        if len(s.deputies) > s.deputy_posts or any(
+            p not in members or dept.person(p).rank is Rank.STAFF or p == s.chief for p in s.deputies
+        ):
+            bad_fill.append(s.id)
+    out.add("posts_filled_by_leaders", "", not bad_fill,
+            "正职由现任科长担任，副职由现任副科长或科长担任" + (f"；问题：{'、'.join(bad_fill)}" if bad_fill else ""),
+            "chief posts held by current chiefs, deputy posts by current deputies or chiefs"
+            + (f"; problems: {', '.join(bad_fill)}" if bad_fill else ""))
+
+    # functions
+    for fname in r.single_section:
+        f = Function(fname)
+        homes = {s.id for s in secs for did in s.duties if dept.duty(did).function is f}
+        out.add("single_section", f.value, len(homes) <= 1,
+                f"{FUNCTION_ZH[f]}职责分布在{len(homes)}个科室", f"{f.value} duties in {len(homes)} section(s)",
+                binding=len(homes) == 1)
+    if r.dynamic_for_key_tasks_only:
+        live = {kt.id for kt in dept.key_tasks if r.plan_month is None or kt.end is None or kt.end >= r.plan_month}
+        bad = []
+        for s in secs:
+            if s.kind is not SectionKind.DYNAMIC:
+                continue
+            ds = [dept.duty(d) for d in s.duties]
+            tasks = {d.key_task for d in ds}
+            if any(d.function is not Function.KEY_TASK or d.key_task not in live for d in ds) or len(tasks) > 1:
+                bad.append(s.id)
+        out.add("dynamic_for_key_tasks_only", "", not bad,
+                "动态科室只承担一项进行中的重点工作" + (f"；问题：{'、'.join(bad)}" if bad else ""),
+                "each dynamic section holds duties of one live key task" + (f"; problems: {', '.join(bad)}" if bad else ""))
+    kp = compute_kpis(dept, secs)
+    if r.max_nonbusiness_section_share < 1:
+        share = kp["nonbusiness_section_share"]
+        n_nb = round(share * len(secs))
+        out.add("max_nonbusiness_section_share", "", share <= r.max_nonbusiness_section_share + RATIO_EPS,
+                f"非业务科室占{share:.0%}（上限{r.max_nonbusiness_section_share:.0%}）",
+                f"non-business sections {share:.0%} (cap {r.max_nonbusiness_section_share:.0%})",
+                binding=(n_nb + 1) > r.max_nonbusiness_section_share * len(secs) + RATIO_EPS)
+    if r.min_business_staff_share > 0:
+        share = kp["business_staff_share"]
+        out.add("min_business_staff_share", "", share >= r.min_business_staff_share - 1e-4,
+                f"业务科室人员占{share:.0%}（下限{r.min_business_staff_share:.0%}）",
+                f"business staff share {share:.0%} (floor {r.min_business_staff_share:.0%})",
+                binding=share - r.min_business_staff_share < BINDING_REL)
+
+    # separation
+    if r.separate_stages:
+        chains = sorted({d.chain for d in dept.duties if d.chain and d.stage})
+        for chain in chains:
+            sub = Department(dept.name, dept.sections, tuple(d for d in dept.duties if d.chain == chain), dept.staff)
+            n = stage_conflicts(sub, [PlanSection(s.id, s.name, s.kind, tuple(x for x in s.duties if x in {d.id for d in sub.duties}),
+                                                  (), None, (), 0, 0, 0, 0, ()) for s in secs])
+            n_stages = len({d.stage for d in sub.duties})
+            homes = {s.id for s in secs for x in s.duties if dept.duty(x).chain == chain}
+            out.add("separate_stages", chain, n == 0,
+                    f"链条「{chain}」{n_stages}个环节分布在{len(homes)}个科室，冲突{n}对",
+                    f"chain '{chain}': {n_stages} stages in {len(homes)} sections, {n} conflicting pair(s)",
+                    binding=len(homes) == n_stages)
+    where = {}
+    for s in secs:
+        for x in (*s.duties, *s.staff):
+            where[x] = s.id
+    for gi, group in enumerate(r.apart):
+        items = list(dict.fromkeys(group))
+        homes = [where.get(x) for x in items]
+        out.add("apart", str(gi + 1), len(set(homes)) == len(homes) and None not in homes,
+                f"{'、'.join(items)}分设在不同科室", f"{', '.join(items)} in different sections")
+    for gi, group in enumerate(r.together):
+        items = list(dict.fromkeys(group))
+        homes = {where.get(x) for x in items}
+        out.add("together", str(gi + 1), len(homes) == 1 and None not in homes,
+                f"{'、'.join(items)}在同一科室", f"{', '.join(items)} in one section")
+
+    # pins
+    by_succ = {t: s for s in secs for t in s.successor_of}
+    for sid in pins.keep_sections:
+        today = dept.section(sid)
+        s = by_succ.get(sid)
+        ok = (
+            s is not None
+            and set(s.duties) == {d.id for d in dept.duties if d.current_section == sid}
+            and set(s.staff) == {p.id for p in dept.staff if p.current_section == sid}
+            and s.chief_posts == today.chief_posts
+            and s.deputy_posts == today.deputy_posts
+            and s.kind is today.kind
+        )
+        out.add("keep_section", sid, ok, f"科室「{today.name}」保持原样", f"section '{today.name}' kept as it is")
+    for did, sid in pins.duty_sections.items():
+        s = by_succ.get(sid)
+        out.add("duty_section", did, s is not None and did in s.duties,
+                f"职责{did}在延续{sid}的科室", f"duty {did} in the section continuing {sid}")
+    stuck = []
+    for p in dept.staff:
+        if p.movable or not p.current_section:
+            continue
+        s = by_succ.get(p.current_section)
+        if s is None or p.id not in s.staff:
+            stuck.append(p.id)
+    if any(not p.movable for p in dept.staff):
+        out.add("immovable", "", not stuck, "不可调动人员留在原科室的延续科室" + (f"；问题：{'、'.join(stuck)}" if stuck else ""),
+                "staff who cannot move stay in the section continuing theirs" + (f"; problems: {', '.join(stuck)}" if stuck else ""))
+
+    # staffing
+    small = [s.id for s in secs if len(s.staff) < r.min_section_staff]
+    out.add("min_section_staff", "", not small,
+            f"每个科室至少{r.min_section_staff}人" + (f"；不足：{'、'.join(small)}" if small else ""),
+            f"at least {r.min_section_staff} people per section" + (f"; short: {', '.join(small)}" if small else ""),
+            binding=any(len(s.staff) == r.min_section_staff for s in secs))
+    if r.max_section_staff is not None:
+        big = [s.id for s in secs if len(s.staff) > r.max_section_staff]
+        out.add("max_section_staff", "", not big,
+                f"每个科室至多{r.max_section_staff}人" + (f"；超出：{'、'.join(big)}" if big else ""),
+                f"at most {r.max_section_staff} people per section" + (f"; over: {', '.join(big)}" if big else ""),
+                binding=any(len(s.staff) == r.max_section_staff for s in secs))
+    dev = r.max_load_deviation
+    hi, lo = kp["max_load_ratio"], kp["min_load_ratio"]
+    exact_hi, exact_lo = _exact_ratio_extremes(dept, secs)
+    out.add("max_load_deviation", "", exact_hi <= 1 + dev + RATIO_EPS and exact_lo >= 1 - dev - RATIO_EPS,
+            f"人均工作量比在{lo:.2f}～{hi:.2f}之间（允许{1 - dev:.2f}～{1 + dev:.2f}）",
+            f"load ratios {lo:.2f}–{hi:.2f} (allowed {1 - dev:.2f}–{1 + dev:.2f})",
+            binding=(1 + dev) - exact_hi < BINDING_REL or exact_lo - (1 - dev) < BINDING_REL)
+    if r.max_staff_moves < 1:
+        movable = sum(1 for p in dept.staff if p.movable and p.current_section)
+        cap = math.floor(r.max_staff_moves * movable + 1e-9)
+        moved = kp["staff_moved"]
+        out.add("max_staff_moves", "", moved <= cap, f"调整人员{moved}人（上限{cap}人）",
+                f"{moved} staff moved (cap {cap})", binding=moved == cap)
+    return tuple(out.items)
+
+
+def _exact_ratio_extremes(dept: Department, secs: list[PlanSection]) -> tuple[float, float]:
+    total_w = sum(d.workload_fte for d in dept.duties)
+    total_c = sum(p.capacity_fte for p in dept.staff)
+    ratios = []
+    for s in secs:
+        w = sum(dept.duty(d).workload_fte for d in s.duties)
+        c = sum(dept.person(p).capacity_fte for p in s.staff)
+        if total_w and total_c:
+            ratios.append(math.inf if c == 0 else (w / c) / (total_w / total_c))
+    return (max(ratios), min(ratios)) if ratios else (1.0, 1.0)
+
+
+def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
+    """Re-check a plan without the solver: every rule, every KPI, every section total."""
+    dept = scenario.department
+    if not plan.has_plan:
+        return CheckReport(findings=(), kpis={}, terms={})
+    findings = check_sections(scenario, plan.sections)
+    kpis = compute_kpis(dept, plan.sections)
+    mismatches = []
+    for key, value in kpis.items():
+        claimed = plan.kpis.get(key)
+        if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
+            mismatches.append(f"kpi {key}: plan says {claimed}, recomputed {value}")
+    for s in plan.sections:
+        w = sum(dept.duty(d).workload_fte for d in s.duties if d in {x.id for x in dept.duties})
+        c = sum(dept.person(p).capacity_fte for p in s.staff if p in {x.id for x in dept.staff})
+        if not math.isclose(w, s.workload_fte, abs_tol=1e-3) or not math.isclose(c, s.capacity_fte, abs_tol=1e-3):
+            mismatches.append(f"section {s.id}: totals {s.workload_fte}/{s.capacity_fte}, recomputed {w:.3f}/{c:.3f}")
+        if main_function(dept, s.duties) != s.main_function:
+            mismatches.append(f"section {s.id}: main function {s.main_function}, recomputed {main_function(dept, s.duties)}")
+    baseline = compute_kpis(dept, today_sections(dept))
+    for key, value in baseline.items():
+        claimed = plan.baseline_kpis.get(key)
+        if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
+            mismatches.append(f"baseline kpi {key}: plan says {claimed}, recomputed {value}")
+    return CheckReport(
+        findings=findings, kpis=kpis, terms=soft_terms(dept, plan.sections), kpi_mismatches=tuple(mismatches)
+    )
+
+
+@dataclass(frozen=True)
+class Baseline:
+    kpis: Mapping[str, float]
+    findings: tuple[Finding, ...] = field(default=())
+
+
+def baseline(scenario: Scenario) -> Baseline:
+    """Today's structure measured the same way, and which of the scenario's rules it breaks."""
+    secs = today_sections(scenario.department)
+    return Baseline(kpis=compute_kpis(scenario.department, secs), findings=check_sections(scenario, secs))

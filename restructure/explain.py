@@ -1,0 +1,137 @@
+"""Why there is no plan, and why a plan is as it is.
+
+Infeasible: every rule instance is put behind an assumption literal; CP-SAT returns a set of
+assumptions that suffice for infeasibility; that set is shrunk by deletion (drop a member,
+re-solve; if still infeasible it was not needed) until every member is needed, and the final
+set is confirmed infeasible by an independent solve with those rules hard and no assumptions
+(CP-SAT has had wrong INFEASIBLE answers under assumptions, so no verdict is taken on trust).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from restructure.domain import (
+    Department,
+    Explanation,
+    Finding,
+    Function,
+    PlanSection,
+    SectionKind,
+    SolverSettings,
+    Status,
+)
+from restructure.model.build import build
+from restructure.model.instance import Instance
+from restructure.model.solve import run
+from restructure.terms import FUNCTION_EN, FUNCTION_ZH
+
+
+def _assumption_solve(inst: Instance, settings: SolverSettings, on: list[int], time_limit_s: float):
+    bm = build(inst, switchable=True, with_objective=False)
+    lits = {lit.index: lit for lit in bm.guard.literals}
+    single = replace(settings, workers=1, deterministic=False)  # cores come from one worker
+    raw, solver = run(bm, single, time_limit_s=time_limit_s, assumptions=[lits[i] for i in on])
+    core = None
+    if raw.status is Status.INFEASIBLE:
+        core = [i for i in solver.sufficient_assumptions_for_infeasibility() if i in lits]
+    return raw.status, core, bm
+
+
+def explain_infeasible(inst: Instance, settings: SolverSettings, *, time_limit_s: float = 10.0) -> Explanation:
+    probe = build(inst, switchable=True, with_objective=False)
+    registry = probe.guard.registry
+    everything = list(registry)
+    status, core, _ = _assumption_solve(inst, settings, everything, time_limit_s)
+    if status is not Status.INFEASIBLE:
+        return Explanation(
+            note_zh="求解器未能在时限内确认冲突所在的规则。",
+            note_en="The solver could not pin down the conflicting rules within the time limit.",
+        )
+    members = list(core or [])
+    if not members:
+        return Explanation(
+            confirmed=_confirm(inst, settings, [], time_limit_s),
+            minimal=True,
+            note_zh="即使放开所有可调整的规则也无法形成方案：人员或职责数据本身不足以组成科室（例如人数少于每科最少人数）。",
+            note_en="No plan exists even with every adjustable rule relaxed: the staff or duty data cannot form "
+            "sections at all (e.g. fewer people than the minimum per section).",
+        )
+    needed: set[int] = set()
+    proven = True
+    i = 0
+    while i < len(members):
+        trial = members[:i] + members[i + 1 :]
+        st, smaller, _ = _assumption_solve(inst, settings, trial, time_limit_s)
+        if st is Status.INFEASIBLE:
+            keep = set(smaller or trial)
+            members = [m for m in trial if m in keep]
+            i = sum(1 for m in members if m in needed)  # revisit what is not yet shown needed
+            continue
+        if not st.has_plan:
+            proven = False  # could not show the member is needed; keep it, say so
+        needed.add(members[i])
+        i += 1
+    confirmed = _confirm(inst, settings, members, time_limit_s)
+    conflicts = tuple(
+        Finding(registry[m].rule, registry[m].instance, "conflict", registry[m].zh, registry[m].en) for m in members
+    )
+    zh = "以下规则不能同时满足：" + "；".join(f.zh for f in conflicts) + "。放宽其中任一条即可形成方案。"
+    en = "These rules cannot all hold: " + "; ".join(f.en for f in conflicts) + ". Relaxing any one of them gives a plan."
+    if len(conflicts) == 2:
+        zh = f"{conflicts[0].zh}，但{conflicts[1].zh}。放宽其中任一条即可形成方案。"
+        en = f"{conflicts[0].en}, but {conflicts[1].en}. Relaxing either gives a plan."
+    return Explanation(conflicts=conflicts, confirmed=confirmed, minimal=proven, note_zh=zh, note_en=en)
+
+
+def _confirm(inst: Instance, settings: SolverSettings, members: list[int], time_limit_s: float) -> bool:
+    """Independent re-solve: the conflict's rules as hard constraints, the others off, no
+    assumptions, presolve on. Building the same instance again gives the same literal indices."""
+    bm = build(inst, switchable=True, with_objective=False)
+    for lit in bm.guard.literals:
+        bm.model.add(lit == int(lit.index in members))
+    raw, _ = run(bm, replace(settings, deterministic=False), time_limit_s=time_limit_s)
+    return raw.status is Status.INFEASIBLE
+
+
+# ---------------------------------------------------------------------------------------
+# Feasible plans: a reason per duty
+# ---------------------------------------------------------------------------------------
+
+
+def duty_reasons(inst: Instance, sections: list[PlanSection]) -> dict[str, tuple[str, str]]:
+    dept: Department = inst.dept
+    r, pins = inst.rules, inst.scenario.pins
+    today_name = {s.id: s.name for s in dept.sections}
+    out: dict[str, tuple[str, str]] = {}
+    for sec in sections:
+        group_load: dict[str, float] = {}
+        for did in sec.duties:
+            d = dept.duty(did)
+            if d.group:
+                group_load[d.group] = group_load.get(d.group, 0.0) + d.workload_fte
+        top_group = max(sorted(group_load), key=lambda g: group_load[g]) if group_load else None
+        for did in sec.duties:
+            d = dept.duty(did)
+            if d.current_section in pins.keep_sections:
+                out[did] = (f"原科室「{today_name[d.current_section]}」按决定保持原样",
+                            f"its section '{today_name[d.current_section]}' is kept as it is by decision")
+            elif did in pins.duty_sections:
+                out[did] = ("由规划人员指定", "placed here by the planner")
+            elif sec.kind is SectionKind.DYNAMIC:
+                out[did] = (f"重点工作「{d.key_task}」由动态科室承担", f"key task '{d.key_task}' is run by a dynamic section")
+            elif d.function.value in r.single_section and len(inst.duties_of_function(d.function)) > 1:
+                out[did] = (f"{FUNCTION_ZH[d.function]}职责集中于一个科室",
+                            f"all {FUNCTION_EN[d.function]} duties sit in one section")
+            elif d.current_section and d.current_section in sec.successor_of:
+                out[did] = (f"随原科室「{today_name[d.current_section]}」延续", f"stays with its section '{today_name[d.current_section]}'")
+            elif d.group and d.group == top_group:
+                out[did] = (f"与业务板块「{d.group}」其他职责合并", f"joins the other duties of business line '{d.group}'")
+            elif d.chain and r.separate_stages:
+                out[did] = (f"链条「{d.chain}」的「{d.stage}」环节须与其他环节分设",
+                            f"stage '{d.stage}' of chain '{d.chain}' must sit apart from the other stages")
+            elif d.function is Function.KEY_TASK:
+                out[did] = ("重点工作未设动态科室，由基本科室承担", "key task without a dynamic section, run by a basic section")
+            else:
+                out[did] = ("为均衡各科室工作量而调整", "moved to even out workload per FTE")
+    return out

@@ -1,0 +1,171 @@
+"""From solver values to sections of a plan: who goes where, who fills which post, names.
+
+The model decides how many people of each staff class go to each section; here the members
+of a class are placed (people staying with their section first), chief and deputy posts are
+filled (定岗定责定人), and each section gets a proposed name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from restructure.check import main_function
+from restructure.domain import Department, Function, PlanSection, Rank, SectionKind
+from restructure.model.instance import Instance
+
+SECTION_NAME_BY_FUNCTION = {
+    Function.SUPPORT: "综合保障科",
+    Function.POLICY: "政策法规科",
+    Function.LICENSING: "行政许可科",
+    Function.ENFORCEMENT: "执法监督科",
+    Function.BUSINESS: "业务科",
+    Function.KEY_TASK: "重点工作科",
+}
+_CN_NUM = "一二三四五六七八九十"
+
+
+def sections_from_values(inst: Instance, values: dict) -> list[PlanSection]:
+    dept = inst.dept
+    K = [k for k in range(inst.n_slots) if values["active"][k]]
+    duties = {k: [inst.duties[i].id for i in range(len(inst.duties)) if values["x"][i][k]] for k in K}
+    succ = {k: tuple(s for s in inst.today if values["succ"][s][k]) for k in K}
+
+    people: dict[int, list[str]] = defaultdict(list)
+    for c in inst.classes:
+        left = list(c.members)
+        # stayers first: the slot continuing the class's section takes members before others
+        order = sorted(K, key=lambda k: (c.current_section not in succ[k], k))
+        for k in order:
+            cnt = values["n"][c.index][k]
+            people[k].extend(left[:cnt])
+            left = left[cnt:]
+
+    raw = []
+    for k in K:
+        staff = sorted(people[k])
+        chief, deputies = _fill_posts(dept, staff, succ[k], values["deputy_posts"][k])
+        kind = inst.slots[k].kind
+        task = None
+        if kind is SectionKind.DYNAMIC:
+            tasks = {dept.duty(d).key_task for d in duties[k] if dept.duty(d).key_task}
+            task = min(tasks) if tasks else None
+        raw.append(
+            dict(
+                slot=k,
+                kind=kind,
+                duties=tuple(duties[k]),
+                staff=tuple(staff),
+                chief=chief,
+                deputies=tuple(deputies),
+                deputy_posts=values["deputy_posts"][k],
+                successor_of=succ[k],
+                key_task=task,
+                main=main_function(dept, duties[k]),
+            )
+        )
+    return _name_and_number(inst, raw)
+
+
+def _fill_posts(dept: Department, staff: list[str], succ: tuple[str, ...], n_deputy: int):
+    def stays(pid: str) -> bool:
+        return dept.person(pid).current_section in succ
+
+    def rank_order(pid: str):
+        p = dept.person(pid)
+        return (not stays(pid), -(p.years_in_post or 0), pid)
+
+    chiefs = sorted((p for p in staff if dept.person(p).rank is Rank.CHIEF), key=rank_order)
+    deps = sorted((p for p in staff if dept.person(p).rank is Rank.DEPUTY), key=rank_order)
+    chief = chiefs[0] if chiefs else None
+    pool = deps + chiefs[1:]  # a chief without a chief post may take a deputy post
+    return chief, pool[:n_deputy]
+
+
+def _name_and_number(inst: Instance, raw: list[dict]) -> list[PlanSection]:
+    dept = inst.dept
+    order = {f: i for i, f in enumerate((Function.SUPPORT, Function.POLICY, Function.LICENSING,
+                                         Function.BUSINESS, Function.ENFORCEMENT, Function.KEY_TASK))}
+    today_pos = {s: i for i, s in enumerate(inst.today)}
+
+    def key(r: dict):
+        first = min((today_pos[s] for s in r["successor_of"]), default=len(today_pos))
+        return (r["kind"] is SectionKind.DYNAMIC, order.get(r["main"], 9), first, r["slot"])
+
+    raw.sort(key=key)
+    names = [_propose_name(inst, r) for r in raw]
+    names = _unique(names)
+    out = []
+    nb = nd = 0
+    for r, name in zip(raw, names, strict=True):
+        if r["kind"] is SectionKind.BASIC:
+            nb += 1
+            sid = f"K{nb:02d}"
+        else:
+            nd += 1
+            sid = f"X{nd:02d}"
+        override = inst.scenario.section_names.get(sid) or next(
+            (inst.scenario.section_names[s] for s in r["successor_of"] if s in inst.scenario.section_names), None
+        )
+        out.append(
+            PlanSection(
+                id=sid,
+                name=override or name,
+                kind=r["kind"],
+                duties=r["duties"],
+                staff=r["staff"],
+                chief=r["chief"],
+                deputies=r["deputies"],
+                chief_posts=1,
+                deputy_posts=r["deputy_posts"],
+                workload_fte=round(sum(dept.duty(d).workload_fte for d in r["duties"]), 6),
+                capacity_fte=round(sum(dept.person(p).capacity_fte for p in r["staff"]), 6),
+                successor_of=r["successor_of"],
+                main_function=r["main"],
+                key_task=r["key_task"],
+            )
+        )
+    return out
+
+
+def _propose_name(inst: Instance, r: dict) -> str:
+    dept = inst.dept
+    if r["kind"] is SectionKind.DYNAMIC and r["key_task"]:
+        kt = next((t for t in dept.key_tasks if t.id == r["key_task"]), None)
+        base = kt.name if kt else r["key_task"]
+        return base if base.endswith(("科", "室", "专班")) else f"{base}专班"
+    main = r["main"]
+    if main in (Function.SUPPORT, Function.POLICY, Function.LICENSING):
+        return SECTION_NAME_BY_FUNCTION[main]
+    total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
+    # one predecessor that brought most of the work: keep its name (planners know it)
+    if len(r["successor_of"]) == 1:
+        s = r["successor_of"][0]
+        from_s = sum(dept.duty(d).workload_fte for d in r["duties"] if dept.duty(d).current_section == s)
+        if from_s / total >= 0.5:
+            return dept.section(s).name
+    by_group: dict[str, float] = defaultdict(float)
+    for d in r["duties"]:
+        duty = dept.duty(d)
+        if duty.group:
+            by_group[duty.group] += duty.workload_fte
+    if by_group:
+        g = max(sorted(by_group), key=lambda g: by_group[g])
+        return g if g.endswith(("科", "室", "队")) else f"{g}科"
+    return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
+
+
+def _unique(names: list[str]) -> list[str]:
+    counts: dict[str, int] = defaultdict(int)
+    for n in names:
+        counts[n] += 1
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for n in names:
+        if counts[n] == 1:
+            out.append(n)
+            continue
+        seen[n] += 1
+        i = seen[n] - 1
+        num = _CN_NUM[i] if i < len(_CN_NUM) else str(i + 1)
+        out.append(f"{n[:-1]}{num}{n[-1]}" if n.endswith(("科", "室", "队")) else f"{n}{num}")
+    return out

@@ -1,0 +1,67 @@
+"""Structure every plan has: each duty in one section, each person in one section, sections
+that exist have duties, successors, and the moves that follow from them (disruption).
+
+These are not planner rules that could be relaxed, so nothing here goes through the guard.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from restructure.model.instance import Instance
+from restructure.model.variables import Guard, Penalty, Vars
+
+
+def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
+    K = range(inst.n_slots)
+    for row in v.x:
+        m.add_exactly_one(row)
+    for c in inst.classes:
+        m.add(sum(v.n[c.index]) == c.size)
+    for k in K:
+        for row in v.x:
+            m.add_implication(row[k], v.active[k])
+        m.add(sum(row[k] for row in v.x) >= v.active[k])
+        for c in inst.classes:
+            m.add(v.n[c.index][k] <= c.size * v.active[k])
+    # Unpinned slots of one kind are interchangeable: use them in order (cheap and sound).
+    for kind_slots in (inst.slots_of(kind) for kind in {s.kind for s in inst.slots} if v.symmetry_breaking):
+        free = [k for k in kind_slots if inst.slots[k].pinned is None]
+        for a, b in zip(free, free[1:], strict=False):
+            m.add_implication(v.active[b], v.active[a])
+
+    # Successors: each of today's sections is continued by at most one new section, which
+    # must hold some of its duties or people.
+    moved_duties = []
+    moved_staff = []
+    for s in inst.today:
+        duties = inst.duties_of_today[s]
+        classes = inst.classes_of_today[s]
+        m.add(sum(v.succ[s]) <= 1)
+        n_d = len(duties)
+        n_p = sum(inst.classes[c].size for c in classes)
+        stay_d, stay_p = [], []
+        for k in K:
+            m.add_implication(v.succ[s][k], v.active[k])
+            held_d = sum(v.x[i][k] for i in duties)
+            held_p = sum(v.n[c][k] for c in classes)
+            m.add(held_d + held_p >= v.succ[s][k])
+            if n_d:
+                sd = m.new_int_var(0, n_d, f"stay_d[{s},{k}]")
+                m.add(sd <= held_d)
+                m.add(sd <= n_d * v.succ[s][k])
+                m.add(sd >= held_d - n_d * (1 - v.succ[s][k]))
+                stay_d.append(sd)
+            if n_p:
+                sp = m.new_int_var(0, n_p, f"stay_p[{s},{k}]")
+                m.add(sp <= held_p)
+                m.add(sp <= n_p * v.succ[s][k])
+                m.add(sp >= held_p - n_p * (1 - v.succ[s][k]))
+                stay_p.append(sp)
+        if n_d:
+            moved_duties.append(n_d - sum(stay_d))
+        if n_p:
+            moved_staff.append(n_p - sum(stay_p))
+    v.moved_duties = sum(moved_duties)
+    v.moved_staff = sum(moved_staff)
+    return [Penalty("disruption", v.moved_duties + v.moved_staff)]

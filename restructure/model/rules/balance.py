@@ -1,0 +1,36 @@
+"""Workload per FTE (忙闲不均): each section within ± max_load_deviation of the department's
+average (hard), and as even as possible inside that band (soft, L1 in 0.1 FTE)."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from restructure.model.instance import Instance
+from restructure.model.variables import Guard, Penalty, Vars
+
+
+def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
+    L, C, W = inst.total_work, inst.total_cap, inst.scale
+    if C == 0:
+        return []
+    dev = inst.rules.max_load_deviation
+    p = round(dev * 1000)
+    lits = guard(
+        "max_load_deviation",
+        "",
+        f"各科室人均工作量须在全局平均的±{dev:.0%}以内",
+        f"each section's workload per FTE within ±{dev:.0%} of the department average",
+    )
+    devs = []
+    for k in range(inst.n_slots):
+        load, cap = v.load(k), v.capacity(k)
+        # load/cap within (1±dev)·L/C, multiplied out so that it stays linear and exact
+        m.add(1000 * C * load <= (1000 + p) * L * cap).only_enforce_if(lits)
+        m.add(1000 * C * load >= (1000 - p) * L * cap).only_enforce_if(lits)
+        # |load - cap·L/C| in units of 0.1 FTE, rounded up: finer would only slow the proof
+        unit = C * W // 10 if W >= 10 else C
+        d = m.new_int_var(0, L // max(1, W // 10) + 1, f"dev[{k}]")
+        m.add(unit * d >= C * load - L * cap)
+        m.add(unit * d >= L * cap - C * load)
+        devs.append(d)
+    return [Penalty("balance", sum(devs), unit=0.1 if W >= 10 else 1.0)]

@@ -1,0 +1,81 @@
+"""What kind of work sections do: 综合保障 in one section, 集中许可, dynamic sections only for
+live key tasks (one key task each), and the share of non-business sections and staff."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from restructure.domain import Function, SectionKind
+from restructure.terms import FUNCTION_ZH
+from restructure.model.instance import Instance
+from restructure.model.variables import Guard, Penalty, Vars
+
+
+def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
+    r = inst.rules
+    K = range(inst.n_slots)
+    for fname in r.single_section:
+        f = Function(fname)
+        duties = inst.duties_of_function(f)
+        if len(duties) < 2:
+            continue
+        lits = guard(
+            "single_section",
+            f.value,
+            f"{FUNCTION_ZH[f]}职责（{len(duties)}项）须集中在一个科室",
+            f"all {len(duties)} {f.value} duties must sit in one section",
+        )
+        home = [m.new_bool_var(f"home[{f.value},{k}]") for k in K]
+        m.add_exactly_one(home).only_enforce_if(lits)
+        for i in duties:
+            for k in K:
+                m.add_implication(v.x[i][k], home[k]).only_enforce_if(lits)
+
+    dyn = inst.slots_of(SectionKind.DYNAMIC)
+    if r.dynamic_for_key_tasks_only and dyn:
+        live = sorted(inst.live_key_tasks)
+        lits = guard(
+            "dynamic_for_key_tasks_only",
+            "",
+            f"动态科室只承担进行中的重点工作（{len(live)}项），每个动态科室对应一项",
+            f"dynamic sections hold only duties of live key tasks ({len(live)}), one key task each",
+        )
+        for k in dyn:
+            task = {t: m.new_bool_var(f"task[{k},{t}]") for t in live}
+            m.add(sum(task.values()) <= 1).only_enforce_if(lits)
+            for i, d in enumerate(inst.duties):
+                if d.function is Function.KEY_TASK and d.key_task in task:
+                    m.add_implication(v.x[i][k], task[d.key_task]).only_enforce_if(lits)
+                else:
+                    m.add(v.x[i][k] == 0).only_enforce_if(lits)
+
+    share = r.max_nonbusiness_section_share
+    if share < 1:
+        pct = round(share * 1000)
+        lits = guard(
+            "max_nonbusiness_section_share",
+            "",
+            f"非业务科室（以综合保障或政策法规为主）不超过科室总数的{share:.0%}",
+            f"non-business sections (mainly support or policy) at most {share:.0%} of all sections",
+        )
+        nonbiz = sum(v.main_function(k, Function.SUPPORT) + v.main_function(k, Function.POLICY) for k in K)
+        m.add(1000 * nonbiz <= pct * v.sections_of()).only_enforce_if(lits)
+
+    bshare = r.min_business_staff_share
+    if bshare > 0:
+        lits = guard(
+            "min_business_staff_share",
+            "",
+            f"业务科室人员力量不少于{bshare:.0%}",
+            f"at least {bshare:.0%} of staff capacity in business sections",
+        )
+        total = inst.total_cap
+        biz_cap = []
+        for k in K:
+            nonbiz_k = v.main_function(k, Function.SUPPORT) + v.main_function(k, Function.POLICY)
+            bc = m.new_int_var(0, total, f"biz_cap[{k}]")
+            m.add(bc <= v.capacity(k))
+            m.add(bc <= total * (1 - nonbiz_k))
+            biz_cap.append(bc)
+        m.add(1000 * sum(biz_cap) >= round(bshare * 1000) * total).only_enforce_if(lits)
+    return []

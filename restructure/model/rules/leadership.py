@@ -1,0 +1,68 @@
+"""Leadership posts (领导职数): one chief post per section, deputies capped per section,
+the department's total unchanged and no new chief posts; who fills the posts (soft)."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from restructure.domain import Rank
+from restructure.model.instance import Instance
+from restructure.model.variables import Guard, Penalty, Vars
+
+
+def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
+    r = inst.rules
+    dept = inst.dept
+    K = range(inst.n_slots)
+    chiefs_today, total_posts = dept.chief_posts, dept.leadership_posts
+    nsec = v.sections_of()
+    dp_total = sum(v.deputy_posts)
+    for k in K:
+        # a deputy post needs a person to lead besides the chief
+        m.add(v.deputy_posts[k] <= v.heads(k) - v.active[k])
+        m.add(v.deputy_posts[k] <= r.max_deputies_per_section).only_enforce_if(
+            guard(
+                "max_deputies_per_section",
+                "",
+                f"每个科室副职不超过{r.max_deputies_per_section}名",
+                f"at most {r.max_deputies_per_section} deputy posts per section",
+            )
+        )
+    if r.keep_leadership_posts:
+        lits = guard(
+            "keep_leadership_posts",
+            "",
+            f"领导职数不变：正副职共{total_posts}个，正职不超过{chiefs_today}个（每个科室1个正职）",
+            f"leadership posts unchanged: {total_posts} chief and deputy posts in all, "
+            f"at most {chiefs_today} chief posts (one per section)",
+        )
+        m.add(nsec + dp_total == total_posts).only_enforce_if(lits)
+        m.add(nsec <= chiefs_today).only_enforce_if(lits)
+    else:
+        m.add(nsec + dp_total <= total_posts).only_enforce_if(
+            guard(
+                "leadership_posts_cap",
+                "",
+                f"领导职数不超过现有的{total_posts}个",
+                f"no more than today's {total_posts} leadership posts",
+            )
+        )
+
+    # Who fills the posts: a current chief in each chief post, current deputies in deputy posts.
+    chief_filled, deputy_kept = [], []
+    for k in K:
+        chiefs_k = v.heads_of_rank(k, Rank.CHIEF)
+        deps_k = v.heads_of_rank(k, Rank.DEPUTY)
+        cf = m.new_bool_var(f"chief_filled[{k}]")
+        m.add(cf <= chiefs_k)
+        m.add_implication(cf, v.active[k])
+        dk = m.new_int_var(0, max(0, inst.deputies_total()), f"deputy_kept[{k}]")
+        m.add(dk <= v.deputy_posts[k])
+        m.add(dk <= deps_k)
+        chief_filled.append(cf)
+        deputy_kept.append(dk)
+    filled = sum(chief_filled)
+    v.chief_filled = chief_filled
+    # chiefs who lose their chief post + deputies who lose theirs + chief posts left vacant
+    post_changes = (inst.chiefs_total() - filled) + (inst.deputies_total() - sum(deputy_kept)) + (nsec - filled)
+    return [Penalty("posts", post_changes)]

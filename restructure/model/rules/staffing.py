@@ -1,0 +1,44 @@
+"""People per section and how many may change section (轮岗交流 within a cap)."""
+
+from __future__ import annotations
+
+import math
+
+from ortools.sat.python import cp_model
+
+from restructure.model.instance import Instance
+from restructure.model.variables import Guard, Penalty, Vars
+
+
+def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
+    r = inst.rules
+    K = range(inst.n_slots)
+    lits = guard(
+        "min_section_staff",
+        "",
+        f"每个科室至少{r.min_section_staff}人",
+        f"at least {r.min_section_staff} people per section",
+    )
+    for k in K:
+        m.add(v.heads(k) >= r.min_section_staff * v.active[k]).only_enforce_if(lits)
+    if r.max_section_staff is not None:
+        lits = guard(
+            "max_section_staff",
+            "",
+            f"每个科室至多{r.max_section_staff}人",
+            f"at most {r.max_section_staff} people per section",
+        )
+        for k in K:
+            m.add(v.heads(k) <= r.max_section_staff).only_enforce_if(lits)
+    if r.max_staff_moves < 1:
+        movable = sum(c.size for c in inst.classes if c.movable and c.current_section is not None)
+        cap = math.floor(r.max_staff_moves * movable + 1e-9)
+        m.add(v.moved_staff <= cap).only_enforce_if(
+            guard(
+                "max_staff_moves",
+                "",
+                f"调整科室的人员不超过可流动人员的{r.max_staff_moves:.0%}（{cap}人）",
+                f"at most {r.max_staff_moves:.0%} of movable staff ({cap}) may change section",
+            )
+        )
+    return []

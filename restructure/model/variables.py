@@ -1,0 +1,135 @@
+"""Decision variables and the guard that makes each rule instance switchable.
+
+``Vars`` owns the indexing: rule modules ask it for "duty d in slot k" or "the load of slot k"
+and never build index arithmetic of their own.
+
+``Guard`` is how a rule instance is added. In the optimising model it returns no literal and
+the constraint is hard. In the explanation model it returns a fresh literal per rule instance
+(an assumption), so the solver can name the rules behind an infeasibility.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from restructure.domain import Function, Rank, SectionKind
+from restructure.model.instance import Instance
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """One switchable instance of a hard rule, with the words to explain it."""
+
+    rule: str  # e.g. "separate_stages"
+    instance: str  # e.g. the chain name; "" for department-wide rules
+    zh: str
+    en: str
+
+
+@dataclass
+class Guard:
+    """Hands out enforcement literals per rule instance (explanation mode) or none (hard)."""
+
+    model: cp_model.CpModel
+    switchable: bool = False
+    registry: dict[int, RuleInstance] = field(default_factory=dict)  # literal index -> rule
+    literals: list[cp_model.IntVar] = field(default_factory=list)
+
+    def __call__(self, rule: str, instance: str, zh: str, en: str) -> list[cp_model.IntVar]:
+        if not self.switchable:
+            return []
+        lit = self.model.new_bool_var(f"rule[{rule}:{instance}]")
+        self.registry[lit.index] = RuleInstance(rule, instance, zh, en)
+        self.literals.append(lit)
+        return [lit]
+
+
+class Vars:
+    """All decision variables, indexed by duty, staff class, today's section and slot."""
+
+    def __init__(self, inst: Instance, model: cp_model.CpModel):
+        self.inst = inst
+        self.model = model
+        K = range(inst.n_slots)
+        self.x = [[model.new_bool_var(f"x[{d.id},{k}]") for k in K] for d in inst.duties]
+        self.active = [model.new_bool_var(f"active[{k}]") for k in K]
+        # n[c][k]: how many people of staff class c work in slot k
+        self.n = [[model.new_int_var(0, c.size, f"n[{c.index},{k}]") for k in K] for c in inst.classes]
+        # succ[s][k]: today's section s is continued by slot k
+        self.succ = {s: [model.new_bool_var(f"succ[{s},{k}]") for k in K] for s in inst.today}
+        max_dep = max(0, inst.rules.max_deputies_per_section)
+        self.deputy_posts = [model.new_int_var(0, max_dep, f"dp[{k}]") for k in K]
+        self._main: dict[tuple[int, Function], cp_model.IntVar] | None = None
+
+    # --- expressions ------------------------------------------------------------------
+    def load(self, k: int) -> cp_model.LinearExpr:
+        return cp_model.LinearExpr.weighted_sum([row[k] for row in self.x], list(self.inst.work))
+
+    def load_of(self, k: int, duties: list[int]) -> cp_model.LinearExpr:
+        return cp_model.LinearExpr.weighted_sum([self.x[i][k] for i in duties], [self.inst.work[i] for i in duties])
+
+    def capacity(self, k: int) -> cp_model.LinearExpr:
+        return cp_model.LinearExpr.weighted_sum([self.n[c.index][k] for c in self.inst.classes],
+                                                [c.capacity for c in self.inst.classes])
+
+    def heads(self, k: int) -> cp_model.LinearExpr:
+        return sum(self.n[c.index][k] for c in self.inst.classes)
+
+    def heads_of_rank(self, k: int, rank: Rank) -> cp_model.LinearExpr:
+        return sum(self.n[c.index][k] for c in self.inst.classes if c.rank is rank)
+
+    def sections_of(self, kind: SectionKind | None = None) -> cp_model.LinearExpr:
+        return sum(self.active[s.index] for s in self.inst.slots if kind is None or s.kind is kind)
+
+    def item_in(self, item_id: str) -> list:
+        """Per slot, a 0/1 expression: the duty, or the (singleton-class) person, is there."""
+        if item_id in self.inst.duty_index:
+            return self.x[self.inst.duty_index[item_id]]
+        return self.n[self.inst.class_of_person[item_id]]
+
+    def main_function(self, k: int, f: Function) -> cp_model.IntVar:
+        """Boolean: f is slot k's main function (largest workload; ties to the earlier function)."""
+        if self._main is None:
+            self._main = self._define_main_functions()
+        return self._main[(k, f)]
+
+    def _define_main_functions(self) -> dict[tuple[int, Function], cp_model.IntVar]:
+        m, inst = self.model, self.inst
+        order = list(Function)
+        out = {}
+        by_f = {f: inst.duties_of_function(f) for f in order}
+        for k in range(inst.n_slots):
+            loads = {f: self.load_of(k, by_f[f]) for f in order}
+            for f in order:
+                out[(k, f)] = m.new_bool_var(f"main[{k},{f.value}]")
+            m.add(sum(out[(k, f)] for f in order) == self.active[k])
+            for fi, f in enumerate(order):
+                if not by_f[f]:
+                    m.add(out[(k, f)] == 0)
+                    continue
+                for gi, g in enumerate(order):
+                    if g is f or not by_f[g]:
+                        continue
+                    # ties go to the function listed first, as in the KPI definition
+                    slack = 1 if gi < fi else 0
+                    m.add(loads[f] >= loads[g] + slack).only_enforce_if(out[(k, f)])
+        return out
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A named soft term: ``expr`` counts in units of ``unit`` (e.g. 0.1 FTE, 1 move)."""
+
+    name: str  # balance, cohesion, disruption, skills, posts
+    expr: cp_model.LinearExprT
+    unit: float = 1.0  # one unit of expr in the term's natural unit (FTE, moves, ...)
+
+
+# Objective points are weights x natural units; CP-SAT needs integers, so x100.
+POINTS = 100
+
+
+def coefficient(weight: float, unit: float) -> int:
+    return round(weight * POINTS * unit)

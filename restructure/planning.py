@@ -1,0 +1,226 @@
+"""``solve``: a scenario in, a checked Plan out (or the honest reason there is none).
+
+prepare -> build -> hint -> CP-SAT -> extract -> check (solver-free) -> Plan.
+An infeasible verdict is explained by a minimal conflict; a time-out says so with its bound;
+a plan the validator rejects is never passed off as a result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from restructure import __version__
+from restructure.check import baseline as baseline_of
+from restructure.check import check_sections, compute_kpis, soft_terms
+from restructure.domain import (
+    Change,
+    Department,
+    Explanation,
+    Plan,
+    PlanSection,
+    Rank,
+    Scenario,
+    SolverInfo,
+    Status,
+)
+from restructure.explain import duty_reasons, explain_infeasible
+from restructure.model import hints
+from restructure.model.build import build
+from restructure.model.instance import prepare
+from restructure.model.solve import Progress, StopSignal, add_hint, run
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    deterministic: bool | None = None,
+    workers: int | None = None,
+    hint: Plan | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: StopSignal | None = None,
+    formulation: str = "aggregated",
+    explain: bool = True,
+) -> Plan:
+    """Propose a plan for ``scenario``.
+
+    ``formulation="naive"`` is the straightforward model (a boolean per person x section, no
+    hint, no slot ordering) kept for the benchmark; everything else uses the aggregated one.
+    """
+    settings = scenario.solver
+    settings = replace(
+        settings,
+        time_limit_s=settings.time_limit_s if time_limit_s is None else time_limit_s,
+        seed=settings.seed if seed is None else seed,
+        deterministic=settings.deterministic if deterministic is None else deterministic,
+        workers=settings.workers if workers is None else workers,
+    )
+    naive = formulation == "naive"
+    inst = prepare(scenario, aggregate_staff=not naive)
+    bm = build(inst, symmetry_breaking=not naive)
+    if not naive:
+        add_hint(bm, hints.from_plan(inst, hint) if hint is not None and hint.has_plan else hints.from_today(inst))
+    raw, _ = run(bm, settings, on_progress=on_progress, stop=stop)
+    base = baseline_of(scenario)
+    info = SolverInfo(
+        status=raw.status,
+        objective=raw.objective,
+        bound=raw.bound,
+        gap=_gap(raw.objective, raw.bound),
+        gap_units=_gap_units(scenario, raw.objective, raw.bound),
+        seconds=raw.seconds,
+        first_solution_s=raw.first_solution_s,
+        seed=settings.seed,
+        workers=settings.workers,
+        deterministic=settings.deterministic,
+        version=__version__,
+        formulation=formulation,
+    )
+    common = dict(
+        scenario=scenario.name,
+        department=scenario.department.name,
+        baseline_kpis=base.kpis,
+        input_hash=input_hash(scenario),
+    )
+    if raw.status is Status.INFEASIBLE:
+        ex = explain_infeasible(inst, settings, time_limit_s=settings.time_limit_s) if explain else Explanation()
+        return Plan(status=Status.INFEASIBLE, sections=(), kpis={}, explanation=ex, solver=info, **common)
+    if raw.values is None:
+        bound = "" if raw.bound is None else f"{raw.bound:.2f}"
+        ex = Explanation(
+            note_zh=f"在{settings.time_limit_s:g}秒内未找到方案（已证明的下界：{bound or '无'}）。请延长求解时间或放宽规则。",
+            note_en=f"No plan within {settings.time_limit_s:g} s (best proven bound: {bound or 'none'}). "
+            "Allow more time or relax rules.",
+        )
+        return Plan(status=raw.status, sections=(), kpis={}, explanation=ex, solver=info, **common)
+
+    sections = extract_sections(inst, raw.values)
+    findings = check_sections(scenario, sections)
+    violated = [f for f in findings if f.status == "violated"]
+    kpis = compute_kpis(scenario.department, sections)
+    terms_units = soft_terms(scenario.department, sections)
+    w = scenario.objective
+    weights = {"balance": w.balance, "cohesion": w.cohesion, "disruption": w.disruption, "skills": w.skills,
+               "posts": w.posts}
+    terms = {k: round(weights[k] * v, 4) for k, v in terms_units.items()}
+    if violated:
+        # A solver plan that breaks a hard rule is a bug (ours or the solver's): never a result.
+        ex = Explanation(
+            binding=tuple(violated),
+            note_zh="求解器给出的方案未通过独立校验，已拒绝：" + "；".join(f.zh for f in violated),
+            note_en="The solver's plan failed the independent check and was rejected: " + "; ".join(f.en for f in violated),
+        )
+        return Plan(status=Status.INVALID, sections=(), kpis={}, explanation=ex,
+                    solver=replace(info, status=Status.INVALID), **common)
+    binding = tuple(f for f in findings if f.status == "binding")
+    ex = Explanation(
+        binding=binding,
+        duty_reasons=duty_reasons(inst, sections),
+        note_zh=_summary_zh(scenario, sections, kpis, raw.status),
+        note_en=_summary_en(scenario, sections, kpis, raw.status),
+    )
+    return Plan(
+        status=raw.status,
+        sections=tuple(sections),
+        kpis=kpis,
+        terms=terms,
+        term_units=terms_units,
+        changes=tuple(changes(scenario.department, sections)),
+        explanation=ex,
+        solver=info,
+        **common,
+    )
+
+
+def extract_sections(inst, values) -> list[PlanSection]:
+    from restructure.model.extract import sections_from_values
+
+    return sections_from_values(inst, values)
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return round((objective - bound) / max(1.0, abs(objective)), 6)
+
+
+def _gap_units(scenario: Scenario, objective: float | None, bound: float | None) -> dict[str, float]:
+    """The gap in planners' units: how much better the best possible plan could be, said as
+    FTE of balance or as moves (a relative gap near an optimum of 0 reads 100 %)."""
+    if objective is None or bound is None:
+        return {}
+    gap = max(0.0, objective - bound)
+    w = scenario.objective
+    out = {"points": round(gap, 3)}
+    if w.balance > 0:
+        out["fte"] = round(gap / w.balance, 3)
+    if w.disruption > 0:
+        out["moves"] = round(gap / w.disruption, 3)
+    return out
+
+
+def input_hash(scenario: Scenario) -> str:
+    """Hash of the department's data and the scenario's settings (what determines a plan)."""
+    from restructure.scenario import scenario_hash
+
+    return scenario_hash(scenario)
+
+
+def changes(dept: Department, sections: list[PlanSection]) -> list[Change]:
+    """The implementation checklist: duty moves, staff moves, post changes, vacancies."""
+    out: list[Change] = []
+    today = {s.id: s.name for s in dept.sections}
+    for s in sections:
+        for did in s.duties:
+            d = dept.duty(did)
+            if d.current_section and d.current_section not in s.successor_of:
+                out.append(Change("duty_move", did, d.name, d.current_section, s.id,
+                                  f"职责由「{today[d.current_section]}」划入「{s.name}」",
+                                  f"duty moves from '{today[d.current_section]}' to '{s.name}'"))
+            elif not d.current_section:
+                out.append(Change("duty_move", did, d.name, None, s.id, f"新增职责，由「{s.name}」承担",
+                                  f"new duty, taken on by '{s.name}'"))
+        for pid in s.staff:
+            p = dept.person(pid)
+            if p.current_section and p.current_section not in s.successor_of:
+                out.append(Change("staff_move", pid, p.name or pid, p.current_section, s.id,
+                                  f"由「{today[p.current_section]}」调整到「{s.name}」",
+                                  f"moves from '{today[p.current_section]}' to '{s.name}'"))
+            post = "chief" if s.chief == pid else ("deputy" if pid in s.deputies else "staff")
+            if p.rank is Rank.CHIEF and post != "chief":
+                zh = "由科长改任副科长" if post == "deputy" else "不再担任科室正职，另行安排"
+                en = "from section chief to deputy chief" if post == "deputy" else "no longer a section chief; to be placed"
+                out.append(Change("post_change", pid, p.name or pid, p.current_section, s.id, f"{zh}（{s.name}）", f"{en} ({s.name})"))
+            elif p.rank is Rank.DEPUTY and post != "deputy":
+                out.append(Change("post_change", pid, p.name or pid, p.current_section, s.id,
+                                  f"不再担任副科长（{s.name}副职已满）", f"no longer a deputy chief ({s.name} has no free deputy post)"))
+        if not s.chief:
+            out.append(Change("vacancy", s.id, s.name, None, s.id, f"「{s.name}」正职空缺，需选任",
+                              f"chief post of '{s.name}' is vacant and must be filled"))
+        if len(s.deputies) < s.deputy_posts:
+            n = s.deputy_posts - len(s.deputies)
+            out.append(Change("vacancy", s.id, s.name, None, s.id, f"「{s.name}」副职空缺{n}个",
+                              f"{n} deputy post(s) of '{s.name}' vacant"))
+    return out
+
+
+def _summary_zh(scenario: Scenario, sections, kpis, status: Status) -> str:
+    b = scenario.department
+    verdict = "已证明最优" if status is Status.OPTIMAL else "可行（未证明最优）"
+    return (
+        f"方案{verdict}：由现有{len(b.sections)}个科室调整为{kpis['sections_basic']}个基本科室"
+        f"和{kpis['sections_dynamic']}个动态科室；调整职责{kpis['duties_moved']}项、人员{kpis['staff_moved']}人；"
+        f"人均工作量比{kpis['min_load_ratio']:.2f}～{kpis['max_load_ratio']:.2f}。"
+    )
+
+
+def _summary_en(scenario: Scenario, sections, kpis, status: Status) -> str:
+    b = scenario.department
+    verdict = "proven optimal" if status is Status.OPTIMAL else "feasible (not proven optimal)"
+    return (
+        f"Plan {verdict}: from {len(b.sections)} sections today to {kpis['sections_basic']} basic and "
+        f"{kpis['sections_dynamic']} dynamic sections; {kpis['duties_moved']} duties and {kpis['staff_moved']} "
+        f"people move; load ratios {kpis['min_load_ratio']:.2f}–{kpis['max_load_ratio']:.2f}."
+    )

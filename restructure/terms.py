@@ -1,0 +1,78 @@
+"""The planners' words (glossary) for functions, rules and KPIs, in Chinese and English.
+
+One table each, so the CLI, the app, the exports and the explanations say the same thing.
+"""
+
+from __future__ import annotations
+
+from restructure.domain import Function
+
+FUNCTION_ZH: dict[Function, str] = {
+    Function.SUPPORT: "综合保障",
+    Function.POLICY: "政策法规",
+    Function.BUSINESS: "业务",
+    Function.LICENSING: "行政许可",
+    Function.ENFORCEMENT: "监管执法",
+    Function.KEY_TASK: "重点工作",
+}
+FUNCTION_EN: dict[Function, str] = {
+    Function.SUPPORT: "comprehensive support",
+    Function.POLICY: "policy and regulation",
+    Function.BUSINESS: "business",
+    Function.LICENSING: "licensing",
+    Function.ENFORCEMENT: "supervision and enforcement",
+    Function.KEY_TASK: "key task",
+}
+
+# rule key -> (zh, en) short names, as shown in the checks panel
+RULES: dict[str, tuple[str, str]] = {
+    "one_section_per_duty": ("每项职责由一个科室承担", "every duty has one owner"),
+    "max_basic_sections": ("基本科室数上限", "basic sections cap"),
+    "max_dynamic_sections": ("动态科室数上限", "dynamic sections cap"),
+    "keep_section_count": ("内设机构个数不变", "section count unchanged"),
+    "keep_leadership_posts": ("领导职数不变", "leadership posts unchanged"),
+    "leadership_posts_cap": ("领导职数不超过现有", "leadership posts within today's"),
+    "one_chief_post": ("每个科室1个正职", "one chief post per section"),
+    "max_deputies_per_section": ("每科室副职上限", "deputy posts per section cap"),
+    "single_section": ("职能集中在一个科室", "function in one section"),
+    "dynamic_for_key_tasks_only": ("动态科室只承担重点工作", "dynamic sections for key tasks only"),
+    "max_nonbusiness_section_share": ("非业务科室比例上限", "non-business sections share cap"),
+    "min_business_staff_share": ("业务科室人员比例下限", "business staff share floor"),
+    "separate_stages": ("横向分权制衡", "checks and balances"),
+    "apart": ("须分设", "kept apart"),
+    "together": ("须同设", "kept together"),
+    "keep_section": ("保留原科室", "section kept as is"),
+    "duty_section": ("职责固定科室", "duty placed by hand"),
+    "immovable": ("人员不可调动", "staff who cannot move"),
+    "min_section_staff": ("科室最少人数", "minimum staff per section"),
+    "max_section_staff": ("科室最多人数", "maximum staff per section"),
+    "max_load_deviation": ("工作量均衡（忙闲不均）", "workload balance"),
+    "max_staff_moves": ("人员调整比例上限", "staff moves cap"),
+}
+
+# soft goal -> (zh, en, unit zh, unit en)
+TERMS: dict[str, tuple[str, str, str, str]] = {
+    "balance": ("工作量均衡", "balance", "人年偏差", "FTE off the even share"),
+    "cohesion": ("业务板块集中", "cohesion", "次拆分", "extra sections per business line"),
+    "disruption": ("调整幅度", "disruption", "项/人调整", "duties and people moved"),
+    "skills": ("专业匹配", "skills", "项技能缺口", "skill gaps"),
+    "posts": ("职务变动", "posts", "人次职务变动或空缺", "post changes and vacant chief posts"),
+}
+
+KPIS: dict[str, tuple[str, str]] = {
+    "sections_basic": ("基本科室数", "basic sections"),
+    "sections_dynamic": ("动态科室数", "dynamic sections"),
+    "chief_posts": ("正职职数", "chief posts"),
+    "deputy_posts": ("副职职数", "deputy posts"),
+    "max_load_ratio": ("最高人均工作量比", "max load ratio"),
+    "min_load_ratio": ("最低人均工作量比", "min load ratio"),
+    "stage_conflicts": ("同科室环节冲突", "stage conflicts"),
+    "duties_moved": ("调整职责数", "duties moved"),
+    "staff_moved": ("调整人员数", "staff moved"),
+    "business_staff_share": ("业务科室人员占比", "business staff share"),
+    "nonbusiness_section_share": ("非业务科室占比", "non-business section share"),
+    "groups_split": ("被拆分的业务板块", "groups split"),
+    "post_changes": ("职务变动人数", "post changes"),
+    "vacant_chief_posts": ("正职空缺", "vacant chief posts"),
+    "skill_gaps": ("技能缺口", "skill gaps"),
+}
