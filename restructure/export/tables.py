@@ -1,0 +1,364 @@
+"""Display tables: the plan's tables with headers and values in the planner's language.
+
+Every export format (CSV, xlsx, Markdown, docx) starts from ``display_tables``, which starts
+from ``plan_io.plan_tables``; so a number, a name or a section never differs between formats.
+Pseudonymising happens here too, once, so no format can forget it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from restructure.domain import Department, Finding, Function, Plan
+from restructure.plan_io import plan_tables
+from restructure.terms import FUNCTION_EN, FUNCTION_ZH, KPIS, RULES
+
+LANGS = ("zh", "en")
+
+# Sheet / table titles, (zh, en).
+TABLE_TITLES: dict[str, tuple[str, str]] = {
+    "sections": ("科室", "Sections"),
+    "duties": ("职责", "Duties"),
+    "staff": ("人员与岗位", "Staff & posts"),
+    "changes": ("变更清单", "Changes"),
+    "kpis": ("KPI", "KPI"),
+    "checks": ("规则检查", "Checks"),
+}
+
+# Column headers, (zh, en). Keys are plan_tables' column keys plus the KPI and check tables'.
+HEADERS: dict[str, dict[str, tuple[str, str]]] = {
+    "sections": {
+        "id": ("科室代码", "Section code"),
+        "name": ("科室名称", "Section name"),
+        "kind": ("类型", "Kind"),
+        "main_function": ("主要职能", "Main function"),
+        "key_task": ("重点工作", "Key task"),
+        "successor_of": ("承接现有科室代码", "Continues (codes)"),
+        "successor_of_names": ("承接现有科室", "Continues"),
+        "duties": ("职责事项数", "Duties"),
+        "staff": ("人数", "Staff"),
+        "workload_fte": ("工作量（FTE）", "Workload (FTE)"),
+        "capacity_fte": ("人力（FTE）", "Capacity (FTE)"),
+        "load_per_fte": ("人均工作量", "Workload per FTE"),
+        "chief_posts": ("正科职数", "Chief posts"),
+        "deputy_posts": ("副科职数", "Deputy posts"),
+        "chief": ("科长", "Chief"),
+        "deputies": ("副科长", "Deputies"),
+    },
+    "duties": {
+        "id": ("职责代码", "Duty code"),
+        "name": ("职责事项", "Duty"),
+        "function": ("职能", "Function"),
+        "group": ("业务板块", "Business line"),
+        "chain": ("分权制衡链条", "Chain"),
+        "stage": ("环节", "Stage"),
+        "workload_fte": ("工作量（FTE）", "Workload (FTE)"),
+        "current_section": ("现科室代码", "Today's section code"),
+        "current_section_name": ("现科室", "Today's section"),
+        "section": ("新科室代码", "Plan section code"),
+        "section_name": ("新科室", "Plan section"),
+        "moved": ("是否调整", "Moved"),
+        "reason_zh": ("理由", "Reason (zh)"),
+        "reason_en": ("理由（英文）", "Reason"),
+    },
+    "staff": {
+        "id": ("人员代码", "Staff code"),
+        "name": ("姓名", "Name"),
+        "rank": ("现职务", "Post today"),
+        "establishment": ("编制类型", "Establishment"),
+        "capacity_fte": ("可承担工作量（FTE）", "Capacity (FTE)"),
+        "current_section": ("现科室代码", "Today's section code"),
+        "current_section_name": ("现科室", "Today's section"),
+        "section": ("新科室代码", "Plan section code"),
+        "section_name": ("新科室", "Plan section"),
+        "post": ("新岗位", "Post in plan"),
+        "moved": ("是否调整科室", "Moved"),
+        "post_changed": ("职务是否变化", "Post changed"),
+    },
+    "changes": {
+        "kind": ("类型", "Kind"),
+        "item": ("事项代码", "Item"),
+        "name": ("名称", "Name"),
+        "from_section": ("原科室", "From"),
+        "to_section": ("新科室", "To"),
+        "detail_zh": ("说明", "Detail (zh)"),
+        "detail_en": ("说明（英文）", "Detail"),
+    },
+    "kpis": {
+        "kpi": ("指标代码", "KPI code"),
+        "label": ("指标", "KPI"),
+        "baseline": ("现状", "Today"),
+        "plan": ("方案", "Plan"),
+        "delta": ("变化", "Change"),
+    },
+    "checks": {
+        "rule": ("规则", "Rule"),
+        "instance": ("对象", "Instance"),
+        "status": ("结果", "Result"),
+        "message_zh": ("说明", "Message (zh)"),
+        "message_en": ("说明（英文）", "Message"),
+    },
+}
+
+# Coded values shown in the planner's words (glossary.md).
+VALUE_LABELS: dict[str, tuple[str, str]] = {
+    "basic": ("基本科室", "basic section"),
+    "dynamic": ("动态科室", "dynamic section"),
+    **{f.value: (FUNCTION_ZH[f], FUNCTION_EN[f]) for f in Function},
+    "chief": ("科长", "section chief"),
+    "deputy": ("副科长", "deputy chief"),
+    "staff": ("一般干部", "staff"),
+    "administrative": ("行政编制", "administrative"),
+    "institution": ("事业编制", "institutional"),
+    "other": ("其他", "other"),
+    "guideline": ("指南编制", "guideline-setting"),
+    "review": ("专家评审", "expert review"),
+    "implementation": ("组织实施", "implementation"),
+    "supervision": ("监督管理", "supervision"),
+    "duty_move": ("职责调整", "duty move"),
+    "staff_move": ("人员调整", "staff move"),
+    "post_change": ("职务变化", "post change"),
+    "vacancy": ("职位空缺", "vacancy"),
+    "met": ("符合", "met"),
+    "violated": ("不符合", "violated"),
+    "binding": ("达到上限", "binding"),
+    "conflict": ("冲突", "conflict"),
+    "kpi_recheck": ("指标复核", "KPI re-check"),
+    "all": ("全部规则", "all rules"),
+    **RULES,
+}
+
+# Which columns hold coded values (translated) and which hold booleans.
+CODED_COLUMNS: dict[str, frozenset[str]] = {
+    "sections": frozenset({"kind", "main_function"}),
+    "duties": frozenset({"function", "stage"}),
+    "staff": frozenset({"rank", "establishment", "post"}),
+    "changes": frozenset({"kind"}),
+    "kpis": frozenset(),
+    "checks": frozenset({"rule", "status"}),
+}
+
+KPI_LABELS: dict[str, tuple[str, str]] = dict(KPIS)
+
+FTE_FORMAT = "0.00"
+RATIO_FORMAT = "0.000"
+INT_FORMAT = "0"
+NUMBER_FORMATS: dict[str, dict[str, str]] = {
+    "sections": {
+        "duties": INT_FORMAT,
+        "staff": INT_FORMAT,
+        "workload_fte": FTE_FORMAT,
+        "capacity_fte": FTE_FORMAT,
+        "load_per_fte": RATIO_FORMAT,
+        "chief_posts": INT_FORMAT,
+        "deputy_posts": INT_FORMAT,
+    },
+    "duties": {"workload_fte": FTE_FORMAT},
+    "staff": {"capacity_fte": FTE_FORMAT},
+    "changes": {},
+    "kpis": {"baseline": RATIO_FORMAT, "plan": RATIO_FORMAT, "delta": RATIO_FORMAT},
+    "checks": {},
+}
+
+
+def _lang_index(lang: str) -> int:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+    return LANGS.index(lang)
+
+
+def label(pair: tuple[str, str], lang: str) -> str:
+    return pair[_lang_index(lang)]
+
+
+def value_label(value: str, lang: str) -> str:
+    pair = VALUE_LABELS.get(value)
+    return label(pair, lang) if pair else value
+
+
+def kpi_label(key: str, lang: str) -> str:
+    pair = KPI_LABELS.get(key)
+    return label(pair, lang) if pair else key
+
+
+def bool_label(value: bool, lang: str) -> str:
+    return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One display table: what a sheet, a CSV file or a Markdown table shows."""
+
+    key: str  # sections, duties, staff, changes, kpis, checks
+    title: str  # sheet name in the chosen language
+    columns: tuple[str, ...]  # column keys (stable, English)
+    headers: tuple[str, ...]  # column headers in the chosen language
+    rows: tuple[tuple[Any, ...], ...]
+    number_formats: Mapping[str, str] = field(default_factory=dict)  # column key -> Excel number format
+
+
+# ---------------------------------------------------------------------------------------
+# Pseudonyms
+# ---------------------------------------------------------------------------------------
+
+
+def pseudonym(staff_id: str, lang: str = "zh") -> str:
+    """A stable stand-in for a person's name: the staff code, which the staffing office can map back."""
+    return f"人员{staff_id}" if lang == "zh" else f"Person {staff_id}"
+
+
+def name_replacements(department: Department, lang: str = "zh") -> dict[str, str]:
+    """Real name -> pseudonym for everyone on the register who has a name."""
+    return {p.name: pseudonym(p.id, lang) for p in department.staff if p.name and p.name.strip()}
+
+
+def make_redactor(department: Department, lang: str = "zh"):
+    """A function that replaces every real name inside a text by its pseudonym."""
+    mapping = name_replacements(department, lang)
+    if not mapping:
+        return lambda text: text
+    # Longest names first, so 欧阳明 is not half-replaced by a rule for 欧阳.
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(mapping, key=len, reverse=True)))
+
+    def redact(text: Any) -> Any:
+        if isinstance(text, str) and text:
+            return pattern.sub(lambda m: mapping[m.group(0)], text)
+        return text
+
+    return redact
+
+
+def redact_tree(value: Any, redact) -> Any:
+    """Apply ``redact`` to every string in a JSON-like tree (dicts, lists)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {k: redact_tree(v, redact) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_tree(v, redact) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# KPI and check rows
+# ---------------------------------------------------------------------------------------
+
+
+def kpi_rows(plan: Plan, lang: str = "zh") -> list[dict[str, Any]]:
+    """One row per KPI: today, plan and the change; known KPIs first in contract order."""
+    keys = [k for k in KPI_LABELS if k in plan.kpis or k in plan.baseline_kpis]
+    keys += sorted(k for k in {*plan.kpis, *plan.baseline_kpis} if k not in KPI_LABELS)
+    rows = []
+    for k in keys:
+        base = plan.baseline_kpis.get(k)
+        new = plan.kpis.get(k)
+        delta = round(new - base, 6) if base is not None and new is not None else None
+        rows.append({"kpi": k, "label": kpi_label(k, lang), "baseline": base, "plan": new, "delta": delta})
+    return rows
+
+
+def _finding_row(item: Any) -> dict[str, Any]:
+    if isinstance(item, Finding):
+        return {
+            "rule": item.rule,
+            "instance": item.instance,
+            "status": item.status,
+            "message_zh": item.zh,
+            "message_en": item.en,
+        }
+    # A checker item of another shape: keep what it says, never drop it.
+    zh = getattr(item, "zh", None) or str(item)
+    en = getattr(item, "en", None) or str(item)
+    return {
+        "rule": str(getattr(item, "rule", "") or getattr(item, "kpi", "")),
+        "instance": str(getattr(item, "instance", "") or ""),
+        "status": str(getattr(item, "status", "violated") or "violated"),
+        "message_zh": zh,
+        "message_en": en,
+    }
+
+
+def check_rows(checks: Any) -> list[dict[str, Any]]:
+    """Rows of the checks table from a CheckReport (``.findings``, ``.kpi_mismatches``) or Findings."""
+    if checks is None:
+        return []
+    if hasattr(checks, "findings") or hasattr(checks, "violations"):
+        items = list(getattr(checks, "findings", None) or getattr(checks, "violations", ()))
+        rows = [_finding_row(i) for i in items]
+        for m in getattr(checks, "kpi_mismatches", ()):
+            rows.append(
+                {
+                    "rule": "kpi_recheck",
+                    "instance": "",
+                    "status": "violated",
+                    "message_zh": f"指标复核不一致：{m}",
+                    "message_en": f"KPI re-check differs: {m}",
+                }
+            )
+        if not rows and getattr(checks, "ok", False):
+            rows.append(
+                {
+                    "rule": "all",
+                    "instance": "",
+                    "status": "met",
+                    "message_zh": "方案符合全部规则，指标复核一致。",
+                    "message_en": "The plan meets every rule and its KPIs recompute the same.",
+                }
+            )
+        return rows
+    return [_finding_row(i) for i in checks]
+
+
+# ---------------------------------------------------------------------------------------
+# The display tables
+# ---------------------------------------------------------------------------------------
+
+
+def _display_value(table: str, column: str, value: Any, lang: str) -> Any:
+    if isinstance(value, bool):
+        return bool_label(value, lang)
+    if value is None:
+        return ""
+    if column in CODED_COLUMNS[table] and isinstance(value, str):
+        return value_label(value, lang)
+    return value
+
+
+def _make_table(key: str, rows: list[dict[str, Any]], lang: str, redact) -> Table:
+    header_map = HEADERS[key]
+    columns = tuple(rows[0]) if rows else tuple(header_map)
+    i = _lang_index(lang)
+    headers = tuple(header_map[c][i] if c in header_map else c for c in columns)
+    body = tuple(tuple(redact(_display_value(key, c, r.get(c), lang)) for c in columns) for r in rows)
+    return Table(
+        key=key,
+        title=TABLE_TITLES[key][i],
+        columns=columns,
+        headers=headers,
+        rows=body,
+        number_formats=dict(NUMBER_FORMATS.get(key, {})),
+    )
+
+
+def display_tables(
+    plan: Plan,
+    department: Department,
+    *,
+    lang: str = "zh",
+    pseudonymise: bool = False,
+    checks: Any = None,
+) -> dict[str, Table]:
+    """sections, duties, staff, changes, kpis (and checks when given) ready to write in any format."""
+    _lang_index(lang)
+    redact = make_redactor(department, lang) if pseudonymise else (lambda v: v)
+    raw = plan_tables(plan, department)
+    if not plan.has_plan:
+        # No structure: the department's duties and staff would all read "unassigned"; show none.
+        raw = {"sections": [], "duties": [], "staff": [], "changes": raw["changes"]}
+    raw["kpis"] = kpi_rows(plan, lang)
+    if checks is not None:
+        raw["checks"] = check_rows(checks)
+    return {key: _make_table(key, rows, lang, redact) for key, rows in raw.items()}

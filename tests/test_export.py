@@ -1,0 +1,248 @@
+"""Exports of the fixed fixture plan: golden files, formats agree, formulas neutralised, names hidden."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from restructure.domain import Explanation, Finding, Plan, SolverInfo, Status
+from restructure.export import csv_zip_bytes, docx_bytes, export_plan, markdown_text, xlsx_bytes
+from restructure.io import build_department, read_tables
+from restructure.plan_io import read_plan, write_csv_rows
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
+GOLDEN = Path(__file__).parent / "golden"
+# Set RESTRUCTURE_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change of wording.
+UPDATE = os.environ.get("RESTRUCTURE_UPDATE_GOLDEN") == "1"
+REAL_NAMES = ("王建国", "李秀英", "张伟", "刘洋", "杨帆", "赵敏", "马超", "朱琳")
+
+
+@pytest.fixture(scope="module")
+def dept():
+    return build_department(read_tables(FIXTURE))
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(FIXTURE / "plan.json")
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_bytes(text.encode("utf-8"))
+    assert text == path.read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize("table", ["sections", "duties", "staff", "changes", "kpis"])
+def test_csv_set_matches_golden(tmp_path, dept, plan, table):
+    export_plan(plan, dept, tmp_path, formats=("csv",))
+    _golden(f"zh_{table}.csv", (tmp_path / f"{table}.csv").read_bytes().decode("utf-8-sig"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_markdown_draft_matches_golden(dept, plan, lang):
+    _golden(f"sanding_draft_{lang}.md", markdown_text(plan, dept, lang=lang))
+
+
+def test_pseudonymised_plan_json_matches_golden(tmp_path, dept, plan):
+    (path,) = export_plan(plan, dept, tmp_path, formats=("json",), pseudonymise=True)
+    _golden("plan_pseudonymised.json", path.read_text(encoding="utf-8"))
+
+
+def test_draft_lists_sections_in_order_with_formal_wording(dept, plan):
+    md = markdown_text(plan, dept)
+    assert md.startswith("# 示例县市场监督管理局内设机构、职责和人员编制方案（草案）")
+    # Support section first, the dynamic one last and marked as such.
+    first = md.index("（一）综合保障科。负责机关日常运转和文电会务；")
+    last = md.index("（四）营商环境优化专班。动态科室，随重点工作结束而撤销")
+    assert first < md.index("（二）行政许可科。") < last
+    assert "领导职数8名，其中科长（主任）4名、副科长（副主任）4名" in md
+    assert "行政编制13名（13.0人年）、事业编制1名（0.8人年）、其他1名（1.0人年）" in md
+    assert md.count("| 职责调整 |") == 5
+
+
+def test_docx_draft_has_title_sections_and_annex(dept, plan):
+    doc = Document(io.BytesIO(docx_bytes(plan, dept)))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "示例县市场监督管理局内设机构、职责和人员编制方案（草案）"
+    assert any(t.startswith("（一）综合保障科。负责") for t in texts)
+    assert any(t.startswith("（四）营商环境优化专班。动态科室，随重点工作结束而撤销") for t in texts)
+    staffing, annex = doc.tables
+    assert [c.text for c in staffing.rows[-1].cells][:3] == ["合计", "", "15"]
+    assert len(annex.rows) == 1 + len(plan.changes)
+    assert annex.rows[0].cells[1].text == "类型"
+
+
+def test_xlsx_is_readable_as_opened(dept, plan):
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept)))
+    assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "KPI"]
+    ws = wb["科室"]
+    assert ws.freeze_panes == "A2"
+    assert all(c.font.bold for c in ws[1])
+    assert [c.value for c in ws[1]][:3] == ["科室代码", "科室名称", "类型"]
+    assert ws["C2"].value == "基本科室"
+    # Workload stays a number with a number format; columns are wide enough for their header.
+    wl_col = [c.value for c in ws[1]].index("工作量（FTE）") + 1
+    cell = ws.cell(row=2, column=wl_col)
+    assert cell.data_type == "n" and cell.value == pytest.approx(2.6) and cell.number_format == "0.00"
+    assert ws.column_dimensions["B"].width >= 10
+    kpi = wb["KPI"]
+    deltas = {r[0].value: r[4] for r in kpi.iter_rows(min_row=2)}
+    assert deltas["sections_basic"].value == -3 and deltas["sections_basic"].data_type == "n"
+
+
+def test_xlsx_english_headers(dept, plan):
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept, lang="en")))
+    assert wb.sheetnames == ["Sections", "Duties", "Staff & posts", "Changes", "KPI"]
+    assert [c.value for c in wb["Sections"][1]][:2] == ["Section code", "Section name"]
+    assert wb["Sections"]["C2"].value == "basic section"
+
+
+def test_all_formats_say_the_same_section_of_each_duty(tmp_path, dept, plan):
+    export_plan(plan, dept, tmp_path, formats=("csv", "xlsx"))
+    csv_rows = (tmp_path / "duties.csv").read_bytes().decode("utf-8-sig").splitlines()[1:]
+    from_csv = {r.split(",")[0]: r.split(",")[10] for r in csv_rows}
+    ws = openpyxl.load_workbook(tmp_path / "plan.xlsx")["职责"]
+    from_xlsx = {r[0].value: r[10].value for r in ws.iter_rows(min_row=2)}
+    by_plan = {d: s.name for s in plan.sections for d in s.duties}
+    assert from_csv == from_xlsx == by_plan
+
+
+def _hostile_plan(dept, plan):
+    """The fixture with formula-like text in a duty name, a section name and a change detail."""
+    duties = tuple(
+        dataclasses.replace(d, name='=HYPERLINK("http://evil.example","点击")') if d.id == "D001" else d
+        for d in dept.duties
+    )
+    sections = tuple(
+        dataclasses.replace(s, name="+综合保障科") if s.id == "K01" else s for s in plan.sections
+    )
+    changes = (
+        dataclasses.replace(plan.changes[0], detail_zh="@SUM(A1:A9)", detail_en="-2+3"),
+        *plan.changes[1:],
+    )
+    return dataclasses.replace(dept, duties=duties), dataclasses.replace(
+        plan, sections=sections, changes=changes
+    )
+
+
+def test_formula_like_text_never_runs_in_csv(dept, plan):
+    hdept, hplan = _hostile_plan(dept, plan)
+    with zipfile.ZipFile(io.BytesIO(csv_zip_bytes(hplan, hdept))) as zf:
+        duties = zf.read("duties.csv").decode("utf-8-sig")
+        changes = zf.read("changes.csv").decode("utf-8-sig")
+        sections = zf.read("sections.csv").decode("utf-8-sig")
+    assert "D001,\"'=HYPERLINK(" in duties
+    assert ",'+综合保障科," in sections
+    assert "'@SUM(A1:A9)" in changes and "'-2+3" in changes
+    # Numbers, negative ones included, are written as numbers.
+    kpis = csv_zip_bytes(hplan, hdept)
+    with zipfile.ZipFile(io.BytesIO(kpis)) as zf:
+        assert "sections_basic,基本科室数,6,3,-3" in zf.read("kpis.csv").decode("utf-8-sig")
+
+
+def test_formula_like_text_is_a_plain_string_in_xlsx(dept, plan):
+    hdept, hplan = _hostile_plan(dept, plan)
+    data = xlsx_bytes(hplan, hdept)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sheets = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in s or "<f " in s for s in sheets)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    name_cell = wb["职责"]["B2"]
+    assert name_cell.value == '=HYPERLINK("http://evil.example","点击")'
+    assert name_cell.data_type == "s"
+    assert wb["科室"]["B2"].value == "+综合保障科"
+
+
+def test_plan_io_csv_writer_neutralises_formulas(tmp_path):
+    path = tmp_path / "t.csv"
+    write_csv_rows(path, [{"a": "=1+1", "b": -5, "c": "\tcmd", "d": "ok"}])
+    assert path.read_bytes().decode("utf-8-sig").splitlines() == ["a,b,c,d", "'=1+1,-5,'\tcmd,ok"]
+
+
+def test_pseudonymised_exports_hold_no_real_name_anywhere(tmp_path, dept, plan):
+    files = export_plan(
+        plan, dept, tmp_path, formats=("csv", "zip", "xlsx", "json", "docx", "md"), pseudonymise=True
+    )
+    texts = []
+    for f in files:
+        if f.suffix in (".zip", ".xlsx", ".docx"):
+            with zipfile.ZipFile(f) as zf:
+                texts += [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+        else:
+            texts.append(f.read_bytes().decode("utf-8-sig"))
+    blob = "\n".join(texts)
+    for name in REAL_NAMES:
+        assert name not in blob
+    assert "人员P006由登记注册科调至营商环境优化专班" in blob
+    # Stable: the same person gets the same pseudonym in every export and every run.
+    again = markdown_text(plan, dept, pseudonymise=True)
+    assert again == (tmp_path / "sanding_draft.md").read_text(encoding="utf-8")
+    ws = openpyxl.load_workbook(tmp_path / "plan.xlsx")["人员与岗位"]
+    assert {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}["P006"] == "人员P006"
+
+
+def test_plain_export_keeps_names(dept, plan):
+    assert "杨帆由登记注册科调至营商环境优化专班" in markdown_text(plan, dept)
+
+
+def test_infeasible_plan_exports_an_honest_draft(tmp_path, dept):
+    finding = Finding(
+        "max_basic_sections",
+        "",
+        "conflict",
+        "基本科室数上限3个过低。",
+        "A cap of 3 basic sections is too low.",
+    )
+    plan = Plan(
+        scenario="过严",
+        department="示例县市场监督管理局",
+        status=Status.INFEASIBLE,
+        sections=(),
+        kpis={},
+        baseline_kpis={"sections_basic": 6},
+        explanation=Explanation(conflicts=(finding,), note_zh="规则相互冲突。", note_en="Rules conflict."),
+        solver=SolverInfo(Status.INFEASIBLE),
+    )
+    files = export_plan(plan, dept, tmp_path, formats=("csv", "xlsx", "json", "docx", "md"))
+    assert all(f.exists() for f in files)
+    md = (tmp_path / "sanding_draft.md").read_text(encoding="utf-8")
+    assert "在现有规则下未能形成方案" in md and "基本科室数上限3个过低" in md
+    assert (tmp_path / "sections.csv").read_bytes().decode("utf-8-sig").strip() == (
+        "科室代码,科室名称,类型,主要职能,重点工作,承接现有科室代码,承接现有科室,职责事项数,人数,"
+        "工作量（FTE）,人力（FTE）,人均工作量,正科职数,副科职数,科长,副科长"
+    )
+    assert json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))["status"] == "infeasible"
+
+
+def test_checks_sheet_lists_findings(dept, plan):
+    class Report:  # the shape of restructure.check.CheckReport
+        findings = (
+            Finding("separate_stages", "食品生产监管", "met", "分设。", "Apart."),
+            Finding("max_load_deviation", "K03", "violated", "市场监管科过忙。", "市场监管科 is overloaded."),
+        )
+        kpi_mismatches = ("kpi groups_split: plan says 2, recomputed 3",)
+        ok = False
+
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept, checks=Report())))
+    rows = [[c.value for c in r] for r in wb["规则检查"].iter_rows(min_row=1)]
+    assert rows[0] == ["规则", "对象", "结果", "说明", "说明（英文）"]
+    assert rows[1][:3] == ["横向分权制衡", "食品生产监管", "符合"]
+    assert rows[2][2] == "不符合"
+    assert rows[3][0] == "指标复核" and "groups_split" in rows[3][3]
+
+
+def test_unknown_format_and_language_are_refused(tmp_path, dept, plan):
+    with pytest.raises(ValueError, match="pdf"):
+        export_plan(plan, dept, tmp_path, formats=("pdf",))
+    with pytest.raises(ValueError, match="lang"):
+        xlsx_bytes(plan, dept, lang="fr")
