@@ -1,0 +1,106 @@
+"""Comparing plans: KPI deltas and which duties and people sit differently."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from restructure.compare import (
+    LabeledPlan,
+    comparison_columns,
+    comparison_csv,
+    comparison_markdown,
+    duty_diff,
+    kpi_comparison,
+    load_plans,
+)
+from restructure.io import build_department, read_tables
+from restructure.plan_io import read_plan
+from restructure.store import RunStore
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
+
+
+@pytest.fixture(scope="module")
+def dept():
+    return build_department(read_tables(FIXTURE))
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan(FIXTURE / "plan.json")
+
+
+def _renumbered(plan):
+    """The same structure with section ids shuffled: K01<->K03."""
+    swap = {"K01": "K03", "K03": "K01"}
+    return dataclasses.replace(
+        plan, sections=tuple(dataclasses.replace(s, id=swap.get(s.id, s.id)) for s in plan.sections)
+    )
+
+
+def _move(plan, duty, person, to):
+    """Move one duty and one person into section ``to``."""
+    secs = []
+    for s in plan.sections:
+        duties = tuple(d for d in s.duties if d != duty) + ((duty,) if s.id == to else ())
+        staff = tuple(p for p in s.staff if p != person) + ((person,) if s.id == to else ())
+        secs.append(dataclasses.replace(s, duties=duties, staff=staff))
+    kpis = dict(plan.kpis) | {"duties_moved": plan.kpis["duties_moved"] + 1}
+    return dataclasses.replace(plan, sections=tuple(secs), kpis=kpis)
+
+
+def test_renumbered_sections_are_not_a_difference(dept, plan):
+    diff = duty_diff(plan, _renumbered(plan), dept)
+    assert diff.same
+    assert diff.section_match == {"K03": "K01", "K02": "K02", "K01": "K03", "K04": "K04"}
+
+
+def test_moved_duty_and_person_are_reported_with_both_sections(dept, plan):
+    other = _move(_renumbered(plan), "D012", "P014", "K02")  # 市场监管综合执法 into 行政许可科
+    diff = duty_diff(plan, other, dept)
+    assert [(p.id, p.section_a_name, p.section_b_name) for p in diff.duties] == [
+        ("D012", "市场监管科", "行政许可科")
+    ]
+    assert [p.id for p in diff.staff] == []  # P014 already sat in 行政许可科
+    other = _move(plan, "D001", "P001", "K03")
+    diff = duty_diff(plan, other, dept)
+    assert [(p.id, p.name, p.section_a, p.section_b) for p in diff.staff] == [
+        ("P001", "王建国", "K01", "K03")
+    ]
+
+
+def test_kpi_comparison_gives_deltas_against_the_reference(plan):
+    other = _move(plan, "D012", "P014", "K02")
+    plans = [LabeledPlan("A", plan), LabeledPlan("B", other)]
+    rows = {r["kpi"]: r for r in kpi_comparison(plans)}
+    assert rows["duties_moved"]["A"] == 5 and rows["duties_moved"]["B"] == 6
+    assert rows["duties_moved"]["Δ B"] == 1
+    assert rows["status"]["A"] == "optimal"
+    assert rows["duties_moved"]["label"] == "调整职责数"
+    against_b = {r["kpi"]: r for r in kpi_comparison(plans, reference=1, lang="en")}
+    assert against_b["duties_moved"]["Δ A"] == -1 and against_b["duties_moved"]["label"] == "duties moved"
+    assert comparison_columns(plans, reference=1) == ["kpi", "label", "A", "Δ A", "B"]
+
+
+def test_plans_load_from_file_folder_and_store(tmp_path, plan):
+    store = RunStore(tmp_path / "runs.sqlite")
+    rid = store.add_run(plan, label="第一稿")
+    loaded = load_plans([str(FIXTURE / "plan.json"), str(FIXTURE), str(rid)], store)
+    assert [lp.label for lp in loaded] == ["plan_fixture", "plan_fixture (2)", f"#{rid} 第一稿"]
+    assert all(lp.plan == plan for lp in loaded)
+    with pytest.raises(FileNotFoundError):
+        load_plans([str(tmp_path / "nope.json")], store)
+
+
+def test_csv_and_markdown_outputs(plan):
+    plans = [LabeledPlan("A", plan), LabeledPlan("B", _move(plan, "D012", "P014", "K02"))]
+    rows, cols = kpi_comparison(plans), comparison_columns(plans)
+    text = comparison_csv(rows, cols)
+    assert text.splitlines()[0] == "kpi,label,A,B,Δ B"
+    assert "duties_moved,调整职责数,5,6,1" in text
+    md = comparison_markdown(rows, cols)
+    assert md.splitlines()[1] == "|---|---|---|---|---|"
+    assert "| duties_moved | 调整职责数 | 5 | 6 | 1 |" in md
