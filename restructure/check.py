@@ -298,9 +298,10 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
                 f"{posts} leadership posts (today {dept.leadership_posts}), {chief_posts} chief posts (today {dept.chief_posts})",
                 binding=True)
     else:
-        out.add("leadership_posts_cap", "", posts <= dept.leadership_posts,
-                f"领导职数{posts}个（现有{dept.leadership_posts}个）", f"{posts} leadership posts (today {dept.leadership_posts})",
-                binding=posts == dept.leadership_posts)
+        dp = posts - chief_posts
+        out.add("leadership_posts_cap", "", dp <= dept.deputy_posts,
+                f"副职职数{dp}个（现有{dept.deputy_posts}个）", f"{dp} deputy posts (today {dept.deputy_posts})",
+                binding=dp == dept.deputy_posts)
     bad_fill = []
     for s in secs:
         members = set(s.staff)

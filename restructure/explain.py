@@ -39,6 +39,7 @@ def _assumption_solve(inst: Instance, settings: SolverSettings, on: list[int], t
 
 
 def explain_infeasible(inst: Instance, settings: SolverSettings, *, time_limit_s: float = 10.0) -> Explanation:
+    """``inst`` should be prepared with ``explain=True`` so the section caps can be named."""
     probe = build(inst, switchable=True, with_objective=False)
     registry = probe.guard.registry
     everything = list(registry)

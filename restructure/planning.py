@@ -85,7 +85,11 @@ def solve(
         input_hash=input_hash(scenario),
     )
     if raw.status is Status.INFEASIBLE:
-        ex = explain_infeasible(inst, settings, time_limit_s=settings.time_limit_s) if explain else Explanation()
+        ex = (
+            explain_infeasible(prepare(scenario, explain=True), settings, time_limit_s=settings.time_limit_s)
+            if explain
+            else Explanation()
+        )
         return Plan(status=Status.INFEASIBLE, sections=(), kpis={}, explanation=ex, solver=info, **common)
     if raw.values is None:
         bound = "" if raw.bound is None else f"{raw.bound:.2f}"

@@ -114,11 +114,13 @@ def _referenced_staff(scenario: Scenario) -> set[str]:
     return out
 
 
-def prepare(scenario: Scenario, *, aggregate_staff: bool = True) -> Instance:
+def prepare(scenario: Scenario, *, aggregate_staff: bool = True, explain: bool = False) -> Instance:
     """Turn a validated scenario into the model's numbers.
 
     ``aggregate_staff=False`` gives every person a class of their own: the straightforward
     formulation (one boolean per person x section) that the benchmark compares against.
+    ``explain=True`` adds slots beyond the caps, so that the caps themselves are constraints
+    that can be switched off (and so named) when the explanation looks for a conflict.
     """
     dept = scenario.department
     rules = scenario.rules
@@ -155,6 +157,9 @@ def prepare(scenario: Scenario, *, aggregate_staff: bool = True) -> Instance:
     pinned = [dept.section(sid) for sid in scenario.pins.keep_sections]
     n_basic = rules.max_basic_sections
     n_dyn = rules.max_dynamic_sections
+    if explain:
+        n_basic = max(n_basic + 3, len(dept.sections))
+        n_dyn = max(n_dyn, len(dept.key_tasks))
     # keep_section_count is a constraint, not fewer slots: it must be able to show up in a conflict.
     slots: list[Slot] = []
     for kind, count in ((SectionKind.BASIC, n_basic), (SectionKind.DYNAMIC, n_dyn)):

@@ -59,8 +59,9 @@ class Vars:
         self.n = [[model.new_int_var(0, c.size, f"n[{c.index},{k}]") for k in K] for c in inst.classes]
         # succ[s][k]: today's section s is continued by slot k
         self.succ = {s: [model.new_bool_var(f"succ[{s},{k}]") for k in K] for s in inst.today}
-        max_dep = max(0, inst.rules.max_deputies_per_section)
-        self.deputy_posts = [model.new_int_var(0, max_dep, f"dp[{k}]") for k in K]
+        # the per-section cap is a (switchable) rule, not the domain
+        most = max(inst.dept.leadership_posts, inst.rules.max_deputies_per_section, 0)
+        self.deputy_posts = [model.new_int_var(0, most, f"dp[{k}]") for k in K]
         self._main: dict[tuple[int, Function], cp_model.IntVar] | None = None
 
     # --- expressions ------------------------------------------------------------------

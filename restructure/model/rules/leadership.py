@@ -39,12 +39,14 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         m.add(nsec + dp_total == total_posts).only_enforce_if(lits)
         m.add(nsec <= chiefs_today).only_enforce_if(lits)
     else:
-        m.add(nsec + dp_total <= total_posts).only_enforce_if(
+        # posts follow the structure (one chief post per section), deputies never grow
+        deputies_today = dept.deputy_posts
+        m.add(dp_total <= deputies_today).only_enforce_if(
             guard(
                 "leadership_posts_cap",
                 "",
-                f"领导职数不超过现有的{total_posts}个",
-                f"no more than today's {total_posts} leadership posts",
+                f"副职职数不超过现有的{deputies_today}个",
+                f"no more than today's {deputies_today} deputy posts",
             )
         )
 

@@ -1,0 +1,240 @@
+"""Each rule family on 2-3 hand-built duties: a feasible case the validator accepts, and an
+infeasible case whose minimal conflict names the rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from builders import duty, key_task, person, scenario, section, staff_for, with_rules
+from restructure.check import check_plan
+from restructure.domain import Pins, Rules, Status
+from restructure.planning import solve
+
+LOOSE = dict(min_section_staff=1, max_load_deviation=1.0, max_nonbusiness_section_share=1.0, single_section=())
+
+
+def two_sections(**rules):
+    secs = [section("S1", "甲科", deputy=1), section("S2", "乙科")]
+    duties = [duty("D1", "S1", 1.0, group="A"), duty("D2", "S1", 1.0, group="A"), duty("D3", "S2", 1.0, group="B")]
+    staff = staff_for("S1", 2, deputies=1) + staff_for("S2", 1)
+    return scenario(secs, duties, staff, rules=Rules(**{**LOOSE, **rules}))
+
+
+def assert_valid(sc, plan):
+    assert plan.status in (Status.OPTIMAL, Status.FEASIBLE), plan.explanation.note_en
+    report = check_plan(sc, plan)
+    assert report.ok, (report.violations, report.kpi_mismatches)
+    return report
+
+
+def conflict_rules(plan):
+    assert plan.status is Status.INFEASIBLE
+    assert plan.explanation.confirmed and plan.explanation.minimal
+    return {(f.rule, f.instance) for f in plan.explanation.conflicts}
+
+
+def test_plain_department_keeps_its_structure():
+    sc = two_sections()
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["duties_moved"] == 0 and plan.kpis["staff_moved"] == 0
+    assert {s.successor_of for s in plan.sections} == {("S1",), ("S2",)}
+
+
+def test_max_basic_sections_merges_and_conflicts_with_apart():
+    sc = two_sections(max_basic_sections=1, max_dynamic_sections=0, keep_leadership_posts=False)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["sections_basic"] == 1
+    bad = with_rules(sc, apart=(("D1", "D3"),))
+    assert conflict_rules(solve(bad)) == {("max_basic_sections", ""), ("apart", "1")}
+
+
+def test_keep_section_count_against_a_chain_of_three_stages():
+    secs = [section("S1"), section("S2")]
+    duties = [duty(f"D{i}", "S1", 1.0, chain="项目", stage=st) for i, st in enumerate(["指南", "评审", "监督"])]
+    staff = staff_for("S1", 2) + staff_for("S2", 2)
+    sc = scenario(secs, duties, staff, rules=Rules(**LOOSE, keep_section_count=True, keep_leadership_posts=False))
+    assert conflict_rules(solve(sc)) == {("keep_section_count", ""), ("separate_stages", "项目")}
+    ok = with_rules(sc, keep_section_count=False)
+    plan = solve(ok)
+    assert_valid(ok, plan)
+    assert plan.kpis["stage_conflicts"] == 0 and len(plan.sections) == 3
+
+
+def test_leadership_posts_kept_and_chief_posts_never_added():
+    sc = two_sections()
+    plan = solve(sc)
+    assert plan.kpis["chief_posts"] + plan.kpis["deputy_posts"] == 3
+    assert plan.kpis["chief_posts"] <= 2
+    # three stages need three sections but only two chief posts exist
+    chain = [duty(f"C{i}", "S1", 0.5, chain="链", stage=f"s{i}") for i in range(3)]
+    from dataclasses import replace
+
+    bad = replace(sc, department=replace(sc.department, duties=sc.department.duties + tuple(chain)))
+    assert conflict_rules(solve(bad)) == {("keep_leadership_posts", ""), ("separate_stages", "链")}
+
+
+def test_max_deputies_per_section_moves_posts_or_conflicts():
+    secs = [section("S1", deputy=2), section("S2")]
+    duties = [duty("D1", "S1"), duty("D2", "S2")]
+    staff = staff_for("S1", 3, deputies=2) + staff_for("S2", 2)
+    sc = scenario(secs, duties, staff, rules=Rules(**LOOSE, max_deputies_per_section=1))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert all(s.deputy_posts <= 1 for s in plan.sections)
+    bad = with_rules(sc, max_deputies_per_section=0, max_basic_sections=2)
+    assert {"keep_leadership_posts", "max_deputies_per_section"} <= {r for r, _ in conflict_rules(solve(bad))}
+
+
+def test_single_section_concentrates_support():
+    secs = [section("S1", "办公室"), section("S2", "财务科"), section("S3", "业务科")]
+    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1, "support"), duty("D3", "S3", 2)]
+    staff = staff_for("S1", 1) + staff_for("S2", 1) + staff_for("S3", 2)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "single_section": ("support",)}))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    homes = {s.id for s in plan.sections if {"D1", "D2"} & set(s.duties)}
+    assert len(homes) == 1
+    bad = with_rules(sc, apart=(("D1", "D2"),))
+    assert conflict_rules(solve(bad)) == {("single_section", "support"), ("apart", "1")}
+
+
+def test_dynamic_section_only_for_live_key_task():
+    secs = [section("S1"), section("S2")]
+    duties = [
+        duty("D1", "S1", 2.0),
+        duty("D2", "S2", 2.0),
+        duty("K1", "S1", 1.0, "key_task", key_task="KT1"),
+    ]
+    staff = staff_for("S1", 3) + staff_for("S2", 2)
+    rules = Rules(**{**LOOSE, "keep_leadership_posts": False, "max_basic_sections": 2, "apart": (("D1", "D2", "K1"),)})
+    sc = scenario(secs, duties, staff, key_tasks=[key_task("KT1", "营商环境", "2025-01", "2027-12")], rules=rules)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    dyn = [s for s in plan.sections if s.kind.value == "dynamic"]
+    assert [s.duties for s in dyn] == [("K1",)] and dyn[0].key_task == "KT1"
+    # once the key task has ended, no dynamic section may carry it
+    ended = with_rules(sc, plan_month="2028-01")
+    assert ("dynamic_for_key_tasks_only", "") in conflict_rules(solve(ended))
+
+
+def test_nonbusiness_share():
+    secs = [section("S1", "办公室"), section("S2", "法规科"), section("S3", "业务科")]
+    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1, "policy"), duty("D3", "S3", 1)]
+    staff = staff_for("S1", 1) + staff_for("S2", 1) + staff_for("S3", 1)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "max_nonbusiness_section_share": 0.5}))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["nonbusiness_section_share"] <= 0.5
+    bad = with_rules(sc, apart=(("D1", "D2", "D3"),))
+    assert conflict_rules(solve(bad)) == {("max_nonbusiness_section_share", ""), ("apart", "1")}
+
+
+def test_min_business_staff_share():
+    secs = [section("S1", "办公室"), section("S2", "业务科")]
+    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1)]
+    staff = staff_for("S1", 2) + staff_for("S2", 2)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "min_business_staff_share": 0.5}))
+    assert_valid(sc, solve(sc))
+    bad = with_rules(sc, min_business_staff_share=0.8, min_section_staff=2, apart=(("D1", "D2"),))
+    assert {"min_business_staff_share"} <= {r for r, _ in conflict_rules(solve(bad))}
+
+
+def test_together_and_apart_with_staff_ids():
+    sc = two_sections(together=(("PS2_0", "D1"),), keep_leadership_posts=False)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    where = {x: s.id for s in plan.sections for x in (*s.duties, *s.staff)}
+    assert where["PS2_0"] == where["D1"]
+    bad = with_rules(sc, apart=(("PS2_0", "D1"),))
+    assert conflict_rules(solve(bad)) == {("together", "1"), ("apart", "1")}
+
+
+def test_pinned_section_is_kept_exactly():
+    secs = [section("S1", "办公室"), section("S2", "财务科"), section("S3", "业务科", deputy=1)]
+    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1, "support"), duty("D3", "S3", 2)]
+    staff = staff_for("S1", 1) + staff_for("S2", 1) + staff_for("S3", 3, deputies=1)
+    base = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "single_section": ("support",)}))
+    from dataclasses import replace
+
+    sc = replace(base, pins=Pins(keep_sections=("S3",)))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    kept = next(s for s in plan.sections if "S3" in s.successor_of)
+    assert set(kept.duties) == {"D3"} and kept.deputy_posts == 1
+    bad = replace(base, pins=Pins(keep_sections=("S1",)))  # keeping 办公室 as is splits support
+    assert conflict_rules(solve(bad)) == {("keep_section", "S1"), ("single_section", "support")}
+
+
+def test_duty_pinned_by_hand_and_immovable_staff():
+    from dataclasses import replace
+
+    sc = two_sections(keep_leadership_posts=False)
+    sc = replace(sc, pins=Pins(duty_sections={"D3": "S1"}))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert "S1" in next(s for s in plan.sections if "D3" in s.duties).successor_of
+    # nobody may move, yet three duties must sit apart: the third section would have no one
+    stuck = replace(sc.department, staff=tuple(replace(p, movable=False) for p in sc.department.staff))
+    bad = replace(sc, department=stuck, pins=Pins(), rules=replace(sc.rules, apart=(("D1", "D2", "D3"),)))
+    rules = {r for r, _ in conflict_rules(solve(bad))}
+    assert rules == {"immovable", "apart"}  # a section always needs someone: structural, not a rule
+
+
+def test_min_and_max_section_staff():
+    sc = two_sections(min_section_staff=2, keep_leadership_posts=False)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert all(len(s.staff) >= 2 for s in plan.sections) and len(plan.sections) == 1
+    bad = with_rules(sc, max_section_staff=2)
+    assert {("min_section_staff", ""), ("max_section_staff", "")} <= conflict_rules(solve(bad))
+
+
+def test_load_deviation_balances_or_conflicts():
+    secs = [section("S1"), section("S2")]
+    duties = [duty("D1", "S1", 1.0), duty("D2", "S1", 1.0), duty("D3", "S2", 1.0), duty("D4", "S2", 3.0)]
+    staff = staff_for("S1", 3) + staff_for("S2", 3)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "max_load_deviation": 0.1, "apart": (("D1", "D4"),)}))
+    plan = solve(sc)
+    report = assert_valid(sc, plan)
+    assert report.kpis["max_load_ratio"] <= 1.1 + 1e-9 and report.kpis["min_load_ratio"] >= 0.9 - 1e-9
+    # the 3-FTE duty alone, with at most 2 people: 1.5x the average, beyond ±10 %
+    bad = with_rules(sc, apart=(("D1", "D4"), ("D2", "D4"), ("D3", "D4")), max_section_staff=2)
+    assert ("max_load_deviation", "") in conflict_rules(solve(bad))
+
+
+def test_max_staff_moves():
+    # 甲科 splits (D1 apart from D2); the new section must be staffed from elsewhere
+    secs = [section("S1", "甲科"), section("S2", "乙科")]
+    duties = [duty("D1", "S1", 1.0), duty("D2", "S1", 1.0), duty("D3", "S2", 1.0)]
+    staff = staff_for("S1", 2) + staff_for("S2", 2)
+    rules = Rules(**{**LOOSE, "min_section_staff": 1, "apart": (("D1", "D2", "D3"),),
+                     "keep_leadership_posts": False, "max_staff_moves": 0.25})
+    sc = scenario(secs, duties, staff, rules=rules)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["staff_moved"] == 1
+    bad = with_rules(sc, max_staff_moves=0.2)
+    assert {("max_staff_moves", ""), ("apart", "1")} <= conflict_rules(solve(bad))
+
+
+def test_chief_displaced_by_merge_is_listed_as_post_change():
+    secs = [section("S1", "办公室"), section("S2", "财务科")]
+    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1, "support")]
+    staff = staff_for("S1", 2) + staff_for("S2", 2)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "single_section": ("support",)}))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    (merged,) = plan.sections
+    assert merged.chief in {"PS1_0", "PS2_0"} and merged.deputy_posts == 1
+    demoted = {c.item for c in plan.changes if c.kind == "post_change"}
+    assert demoted == {"PS1_0", "PS2_0"} - {merged.chief}
+    assert merged.deputies == tuple(demoted)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_same_seed_same_plan(seed):
+    sc = two_sections(max_basic_sections=1, max_dynamic_sections=0, keep_leadership_posts=False)
+    a, b = solve(sc, seed=seed), solve(sc, seed=seed)
+    assert [(s.duties, s.staff, s.chief) for s in a.sections] == [(s.duties, s.staff, s.chief) for s in b.sections]
