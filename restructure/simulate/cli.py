@@ -15,6 +15,7 @@ from restructure.errors import InputError
 from restructure.plan_io import write_csv_rows
 from restructure.simulate.plots import write_plots
 from restructure.simulate.report import HEADERS, SimulationReport, label, simulate
+from restructure.simulate.workload import WorkloadReport
 
 PERCENT_COLUMNS = {"p_over", "p_under"}
 MESSAGES = {
@@ -71,20 +72,43 @@ def _cell(column: str, value: Any) -> str:
 def _rich_table(title: str, frame: pd.DataFrame, lang: str) -> Table:
     i = 0 if lang == "zh" else 1
     table = Table(title=title, show_lines=False)
-    for col in frame.columns:
-        table.add_column(HEADERS[col][i] if col in HEADERS else col, overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(col, v) for col, v in zip(frame.columns, row, strict=True)))
+    cells = [
+        [_cell(col, v) for col, v in zip(frame.columns, row, strict=True)]
+        for row in frame.itertuples(index=False)
+    ]
+    for k, col in enumerate(frame.columns):
+        # Values keep their width (numbers never break); headers and long text wrap.
+        widest = max((len(r[k]) for r in cells), default=1)
+        table.add_column(
+            HEADERS[col][i] if col in HEADERS else col,
+            overflow="fold",
+            min_width=min(widest, 12) if col in WRAPPING_COLUMNS else widest,
+        )
+    for r in cells:
+        table.add_row(*r)
     return table
+
+
+BRIEF_COLUMNS = ["section", "name", "point_ratio", "p5", "p50", "p95", "p_over", "p_under", "drivers"]
+WRAPPING_COLUMNS = {"name", "drivers", "process", "overloaded", "dynamic_open"}
+
+
+def _workload_brief(w: WorkloadReport) -> pd.DataFrame:
+    """The workload table narrowed for a terminal: drivers as duty ids with their variance share."""
+    frame = w.to_frame()[BRIEF_COLUMNS].copy()
+    frame["drivers"] = [
+        " ".join(f"{d.duty_id}:{d.variance_share:.0%}" for d in s.drivers) for s in w.sections
+    ]
+    return frame
 
 
 def _raw_tables(report: SimulationReport, lang: str) -> dict[str, pd.DataFrame]:
     """Like SimulationReport.tables but keyed columns, for formatting before the headers go on."""
     from restructure.simulate.processes import processes_frame
 
-    out = {"workload_today": report.today.to_frame()}
+    out = {"workload_today": _workload_brief(report.today)}
     if report.plan is not None:
-        out["workload_plan"] = report.plan.to_frame()
+        out["workload_plan"] = _workload_brief(report.plan)
     if report.processes:
         frame = processes_frame(report.processes)
         frame["structure"] = frame["structure"].map(lambda s: label(s, lang))

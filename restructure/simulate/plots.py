@@ -13,6 +13,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from restructure.simulate.report import SimulationReport
 from restructure.simulate.workload import WorkloadReport
@@ -167,6 +168,8 @@ def _timeline_figure(report: SimulationReport, t: _Text) -> Figure:
     x = list(range(len(tl.months)))
     top.step(x, tl.posts_used, where="mid", color="tab:blue", label=t("posts"))
     top.axhline(tl.quota, color="tab:red", ls="--", label=t("quota"))
+    top.set_ylim(0, max(tl.quota, tl.max_posts_used) + 1)
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_title(t("posts_title"))
     top.legend(loc="lower right", fontsize="small")
     for k, span in enumerate(tl.spans):
