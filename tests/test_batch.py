@@ -1,0 +1,126 @@
+"""Batch runs: parallel solves, resume after a kill, and the same plans through a Dask cluster."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from restructure.batch import expand_scenarios, jobs_for, run_batch
+from restructure.check import check_plan
+from restructure.plan_io import read_plan
+from restructure.scenario import load_scenario
+from restructure.store import RunStore
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
+TIME_LIMIT = 0.5
+
+
+def write_scenarios(folder: Path, caps: list[int]) -> list[Path]:
+    """Small scenarios on the fixture department that differ in their cap on basic sections."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for cap in caps:
+        path = folder / f"cap{cap}.toml"
+        path.write_text(
+            f'name = "示例 基本科室≤{cap}"\ndata = "{FIXTURE.as_posix()}"\n'
+            f"[rules]\nmax_basic_sections = {cap}\n[solver]\ntime_limit_s = 5\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def local_batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    write_scenarios(root / "scenarios", [3, 4, 5])
+    result = run_batch([root / "scenarios"], root / "out", workers=2, time_limit_s=TIME_LIMIT)
+    return root, result
+
+
+def test_batch_solves_every_scenario_and_records_it(local_batch):
+    root, result = local_batch
+    assert (result.solved, result.skipped, result.failed) == (3, 0, 0)
+    store = RunStore(root / "out" / "runs.sqlite")
+    assert len(store.list_runs()) == 3
+    for r in result.results:
+        plan = read_plan(root / "out" / r.name / "plan.json")
+        assert plan.has_plan and (root / "out" / r.name / "duties.csv").is_file()
+        assert plan.solver.deterministic and plan.solver.workers == 1
+        scenario = load_scenario(r.source, {"solver.deterministic": True, "solver.workers": 1})
+        assert check_plan(scenario, plan).violations == ()
+        assert store.get(r.run_id).plan() == plan
+    lines = result.summary_csv.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("scenario,status,sections_basic")
+    assert [line.split(",")[0] for line in lines[1:]] == ["cap3", "cap4", "cap5"]
+    assert result.summary_xlsx.is_file()
+
+
+def test_rerun_solves_nothing(local_batch):
+    root, _ = local_batch
+    again = run_batch([root / "scenarios"], root / "out", workers=2, time_limit_s=TIME_LIMIT)
+    assert (again.solved, again.skipped) == (0, 3)
+    assert len(RunStore(root / "out" / "runs.sqlite").list_runs()) == 3
+
+
+def test_scenario_folders_expand_recursively(tmp_path):
+    write_scenarios(tmp_path / "a", [3])
+    write_scenarios(tmp_path / "a" / "deeper", [3, 4])
+    found = expand_scenarios([tmp_path / "a"])
+    assert [p.name for p in found] == ["cap3.toml", "cap3.toml", "cap4.toml"]
+    assert [j.name for j in jobs_for(found)] == ["cap3", "deeper_cap3", "cap4"]
+
+
+def test_killed_batch_resumes_without_losing_or_doubling(tmp_path):
+    write_scenarios(tmp_path / "scenarios", [3, 4, 5, 6])
+    out = tmp_path / "out"
+    code = (
+        "from restructure.batch import run_batch; "
+        f"run_batch([{str(tmp_path / 'scenarios')!r}], {str(out)!r}, workers=1, time_limit_s={TIME_LIMIT})"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not list(out.glob("*/plan.json")):  # wait for the first committed result, boundedly
+            assert proc.poll() is None, "the batch ended before any result appeared"
+            assert time.monotonic() < deadline, "no result within 90 s"
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the batch and its worker processes, mid-run
+        proc.wait()
+    done_before = len(list(out.glob("*/plan.json")))
+    assert 1 <= done_before < 4
+
+    result = run_batch([tmp_path / "scenarios"], out, workers=2, time_limit_s=TIME_LIMIT)
+    assert result.failed == 0
+    assert result.skipped == done_before and result.solved == 4 - done_before
+    assert sorted(p.parent.name for p in out.glob("*/plan.json")) == ["cap3", "cap4", "cap5", "cap6"]
+    assert not list(out.glob(".*"))  # no temporary folder left behind
+    runs = RunStore(out / "runs.sqlite").list_runs()
+    assert len(runs) == 4 and len({r.input_hash for r in runs}) == 4
+
+
+def test_dask_cluster_gives_the_same_plans(local_batch, tmp_path):
+    from distributed import LocalCluster
+
+    root, local = local_batch
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        remote = run_batch(
+            [root / "scenarios"],
+            tmp_path / "dask",
+            scheduler=cluster.scheduler_address,
+            time_limit_s=TIME_LIMIT,
+        )
+    assert (remote.solved, remote.failed) == (3, 0)
+    for a, b in zip(local.results, remote.results, strict=True):
+        plan_a = read_plan(root / "out" / a.name / "plan.json")
+        plan_b = read_plan(tmp_path / "dask" / b.name / "plan.json")
+        assert plan_a.input_hash == plan_b.input_hash
+        assert plan_a.section_of_duty() == plan_b.section_of_duty()
+        assert plan_a.section_of_person() == plan_b.section_of_person()
