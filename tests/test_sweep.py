@@ -1,0 +1,62 @@
+"""Sweeps: the override grid, the Pareto front of balance against disruption, table and plot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from restructure.plan_io import read_plan
+from restructure.sweep import grid_overrides, pareto_flags, parse_vary, run_sweep, variant_name
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
+
+
+def test_vary_specs_parse_into_a_grid():
+    grid = parse_vary(
+        ["rules.max_basic_sections=3,4", "objective.disruption=0,2.5", "rules.separate_stages=true"]
+    )
+    assert grid == {
+        "rules.max_basic_sections": [3, 4],
+        "objective.disruption": [0, 2.5],
+        "rules.separate_stages": [True],
+    }
+    combos = grid_overrides(grid)
+    assert len(combos) == 4
+    assert combos[1] == {
+        "rules.max_basic_sections": 3,
+        "objective.disruption": 2.5,
+        "rules.separate_stages": True,
+    }
+    assert variant_name("mr", combos[1]) == "mr__max_basic_sections-3__disruption-2.5__separate_stages-True"
+    for bad in ["max_basic_sections=3", "rules.max_basic_sections", "rules.x="]:
+        with pytest.raises(ValueError, match="--vary"):
+            parse_vary([bad])
+
+
+def test_pareto_flags_mark_the_non_dominated():
+    points = [(0.2, 10), (0.1, 12), (0.3, 8), (0.25, 10), (0.1, 12), None, (0.4, 30)]
+    assert pareto_flags(points) == [True, True, True, False, True, False, False]
+
+
+def test_sweep_runs_the_grid_and_marks_the_front(tmp_path):
+    scenario = tmp_path / "fixture.toml"
+    scenario.write_text(f'name = "示例"\ndata = "{FIXTURE.as_posix()}"\n', encoding="utf-8")
+    vary = parse_vary(["rules.max_basic_sections=3,4", "objective.disruption=0,5"])
+    result = run_sweep(scenario, vary, tmp_path / "out", workers=2, time_limit_s=0.5)
+    assert len(result.points) == 4 and result.batch.failed == 0
+    for p in result.points:
+        plan = read_plan(tmp_path / "out" / p.name / "plan.json")
+        assert plan.kpis["sections_basic"] <= p.overrides["rules.max_basic_sections"]
+        assert p.balance == pytest.approx(plan.kpis["max_load_ratio"] - plan.kpis["min_load_ratio"])
+        assert p.disruption == plan.kpis["duties_moved"] + plan.kpis["staff_moved"]
+    assert result.front
+    expected = pareto_flags([(p.balance, p.disruption) for p in result.points])
+    assert [p.pareto for p in result.points] == expected
+    lines = result.table_csv.read_bytes().decode("utf-8-sig").splitlines()
+    assert (
+        lines[0]
+        == "variant,rules.max_basic_sections,objective.disruption,status,balance,disruption,pareto,run_id"
+    )
+    assert sum(line.split(",")[6] == "True" for line in lines[1:]) == len(result.front)
+    assert result.plot_png is not None and result.plot_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
