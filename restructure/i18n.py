@@ -1,0 +1,59 @@
+"""Labels of the command line in Chinese and English; glossary terms come from ``restructure.terms``."""
+
+from __future__ import annotations
+
+from restructure.domain import Function
+from restructure.errors import Problem
+from restructure.terms import FUNCTION_EN, FUNCTION_ZH
+
+LANGS = ("zh", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "file": ("文件", "File"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "value": ("值", "Value"),
+    "problem": ("问题", "Problem"),
+    "problems_found": ("{path}：发现 {n} 个问题", "{path}: {n} problem(s) found"),
+    "valid": ("{path}：数据有效", "{path}: valid"),
+    "item": ("项目", "Item"),
+    "department": ("部门", "Department"),
+    "scenario": ("方案", "Scenario"),
+    "sections": ("现有科室", "Sections today"),
+    "sections_split": (
+        "{total} 个（基本 {basic}，动态 {dynamic}）",
+        "{total} ({basic} basic, {dynamic} dynamic)",
+    ),
+    "duties": ("职责事项", "Duties"),
+    "duties_of": ("　{function}", "  {function}"),
+    "count_fte": ("{count} 项，{fte:g} FTE", "{count}, {fte:g} FTE"),
+    "staff": ("实名制人员", "Staff"),
+    "staff_split": ("{total} 人（不可调整 {immovable} 人）", "{total} ({immovable} not movable)"),
+    "workload": ("工作量合计", "Total workload"),
+    "capacity": ("可承担工作量合计", "Total capacity"),
+    "fte": ("{fte:g} FTE", "{fte:g} FTE"),
+    "posts": ("领导职数", "Leadership posts"),
+    "posts_split": ("正科 {chief} 个，副科 {deputy} 个", "{chief} chief, {deputy} deputy"),
+    "key_tasks": ("重点工作", "Key tasks"),
+    "chains": ("流程链", "Process chains"),
+    "groups": ("业务板块", "Business lines"),
+    "generated": ("已生成部门数据：{path}", "Department data written to {path}"),
+    "cannot_generate": ("无法生成：{reason}", "Cannot generate: {reason}"),
+    "cannot_read": ("无法读取：{reason}", "Cannot read: {reason}"),
+    "cannot_write": ("无法写入：{reason}", "Cannot write: {reason}"),
+}
+
+
+def label(key: str, lang: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` ("zh" or "en"), with ``{placeholders}`` filled in."""
+    zh, en = LABELS[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def function_name(function: Function, lang: str) -> str:
+    """A function (职能) in the glossary's words (tables in ``restructure.terms``)."""
+    return FUNCTION_EN[function] if lang == "en" else FUNCTION_ZH[function]
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    return problem.en if lang == "en" else problem.zh
