@@ -124,3 +124,16 @@ def test_dask_cluster_gives_the_same_plans(local_batch, tmp_path):
         assert plan_a.input_hash == plan_b.input_hash
         assert plan_a.section_of_duty() == plan_b.section_of_duty()
         assert plan_a.section_of_person() == plan_b.section_of_person()
+
+
+def test_generated_city_is_reproducible_and_loads(tmp_path):
+    from restructure.citygen import CITY_DEPARTMENTS, build_city
+
+    written = build_city(tmp_path / "city")
+    assert len(written) == len(CITY_DEPARTMENTS) == 36
+    bundled = Path(__file__).parent.parent / "scenarios" / "city"
+    for path in sorted((tmp_path / "city").rglob("*.*")):
+        rel = path.relative_to(tmp_path / "city")
+        assert path.read_bytes() == (bundled / rel).read_bytes(), f"scenarios/city/{rel} is out of date"
+    sizes = [len(load_scenario(p).department.staff) for p in written]
+    assert min(sizes) == 20 and max(sizes) == 300
