@@ -200,3 +200,393 @@ def generate(
         raise typer.Exit(1) from None
     console.print(Text(label("generated", lang, path=str(out)), style="bold green"))
     console.print(_summary_table(summarize_department(dept), scenario.name, lang))
+
+
+# ---------------------------------------------------------------------------------------
+# Exports, the run store, batch runs, sweeps and comparisons
+# ---------------------------------------------------------------------------------------
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _fail(console: Console, lang: str, zh: str, en: str) -> typer.Exit:
+    console.print(Text(_say(lang, zh, en), style="bold red"))
+    return typer.Exit(1)
+
+
+def _scenario_or_exit(path: Path, lang: str, console: Console) -> Scenario:
+    try:
+        return load_any(path)
+    except InputError as e:
+        print_problems(e.problems, lang, console)
+    except OSError as e:
+        print_problems([_os_problem(path, e)], lang, console)
+    raise typer.Exit(1)
+
+
+def _plan_or_exit(path: Path, lang: str, console: Console):
+    from restructure.plan_io import read_plan
+
+    try:
+        return read_plan(path)
+    except OSError as e:
+        raise _fail(console, lang, f"无法读取方案：{e}", f"Cannot read the plan: {e}") from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise _fail(console, lang, f"不是有效的 plan.json：{e}", f"Not a valid plan.json: {e}") from None
+
+
+def _store_or_exit(store: Path | None, lang: str, console: Console, *, must_exist: bool = True):
+    from restructure.store import RunStore, default_store_path
+
+    path = store or default_store_path()
+    if must_exist and not path.is_file():
+        raise _fail(console, lang, f"运行记录库不存在：{path}", f"No run store at {path}")
+    return RunStore(path)
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{value:.{digits}g}" if isinstance(value, float) else str(value)
+
+
+STORE_HELP = "Run store (SQLite); default $RESTRUCTURE_STORE or runs/restructure.sqlite."
+
+
+@app.command("export")
+def export_(
+    plan_json: Path = typer.Argument(..., help="plan.json, or a folder holding one."),
+    data: Path = typer.Option(..., "--data", help="The department: scenario .toml, data folder or .xlsx."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the exports into."),
+    formats: list[str] = typer.Option(
+        ["csv", "xlsx", "json", "docx", "md"],
+        "--format",
+        help="csv, zip, xlsx, json, docx or md; repeat for several.",
+    ),
+    pseudonymise: bool = typer.Option(
+        False, "--pseudonymise", help="Replace personal names by stable pseudonyms."
+    ),
+    lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of headers and wording: zh or en."),
+) -> None:
+    """Export a plan: CSV set, xlsx workbook, plan.json and a 三定-style draft (.md, .docx)."""
+    from restructure.check import check_plan
+    from restructure.export import FORMATS, export_plan
+
+    console = Console()
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise _fail(
+            console,
+            lang,
+            f"未知格式：{unknown}；可选 {list(FORMATS)}",
+            f"Unknown format(s) {unknown}; choose from {list(FORMATS)}",
+        )
+    plan = _plan_or_exit(plan_json, lang, console)
+    scenario = _scenario_or_exit(data, lang, console)
+    checks = check_plan(scenario, plan) if plan.has_plan else None
+    try:
+        files = export_plan(
+            plan,
+            scenario.department,
+            out,
+            formats=tuple(formats),
+            lang=lang.value,
+            pseudonymise=pseudonymise,
+            checks=checks,
+        )
+    except OSError as e:
+        raise _fail(console, lang, f"无法写入：{e}", f"Cannot write: {e}") from None
+    console.print(
+        Text(
+            _say(lang, f"已导出 {len(files)} 个文件到 {out}", f"Wrote {len(files)} files to {out}"),
+            style="bold green",
+        )
+    )
+    for f in files:
+        console.print(f"  {f}")
+
+
+@app.command()
+def batch(
+    paths: list[Path] = typer.Argument(..., help="Scenario .toml files or folders (searched for *.toml)."),
+    out: Path = typer.Option(..., "--out", help="Folder for the plans, runs.sqlite and summary.csv/xlsx."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Solves at once (local processes)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."
+    ),
+    time_limit: float | None = typer.Option(
+        None, "--time-limit", help="Seconds per solve (default: each scenario's)."
+    ),
+    store: Path | None = typer.Option(
+        None, "--store", help="Run store to record into (default: OUT/runs.sqlite)."
+    ),
+    lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
+) -> None:
+    """Solve many scenarios in parallel; a restart skips every finished result."""
+    from restructure.batch import expand_scenarios, jobs_for, run_jobs
+
+    console = Console()
+    scenarios = expand_scenarios(paths)
+    if not scenarios:
+        raise _fail(console, lang, "没有找到方案文件（.toml）。", "No scenario files (.toml) found.")
+    result = run_jobs(
+        jobs_for(scenarios),
+        out,
+        workers=workers,
+        scheduler=scheduler,
+        time_limit_s=time_limit,
+        store=store,
+        console=console,
+    )
+    table = Table()
+    for zh, en in [
+        ("方案", "scenario"),
+        ("状态", "status"),
+        ("基本/动态", "basic/dynamic"),
+        ("工作量比", "load ratios"),
+        ("调整职责/人员", "moved duties/staff"),
+        ("秒", "s"),
+        ("", ""),
+    ]:
+        table.add_column(_say(lang, zh, en))
+    for r in result.results:
+        k = r.kpis
+        table.add_row(
+            r.name,
+            r.status if not r.error else f"error: {r.error[:80]}",
+            f"{_num(k.get('sections_basic'))}/{_num(k.get('sections_dynamic'))}" if k else "",
+            f"{_num(k.get('min_load_ratio'))}–{_num(k.get('max_load_ratio'))}" if k else "",
+            f"{_num(k.get('duties_moved'))}/{_num(k.get('staff_moved'))}" if k else "",
+            _num(r.seconds, 3),
+            _say(lang, "已有结果", "resumed") if r.skipped else "",
+        )
+    console.print(table)
+    console.print(
+        _say(
+            lang,
+            f"求解 {result.solved} 个，跳过已完成 {result.skipped} 个，失败 {result.failed} 个；用时 {result.seconds:.1f} 秒。汇总：{result.summary_csv}",
+            f"Solved {result.solved}, resumed {result.skipped}, failed {result.failed} in {result.seconds:.1f} s. "
+            f"Summary: {result.summary_csv}",
+        )
+    )
+    raise typer.Exit(0 if result.failed == 0 else 1)
+
+
+@app.command()
+def sweep(
+    scenario: Path = typer.Argument(..., help="The scenario .toml to vary."),
+    vary: list[str] = typer.Option(
+        ..., "--vary", help="KEY=V1,V2,… e.g. rules.max_basic_sections=7,8,9; repeat."
+    ),
+    out: Path = typer.Option(..., "--out", help="Folder for the variants, pareto.csv and pareto.png."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Solves at once (local processes)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Seconds per solve."),
+    store: Path | None = typer.Option(None, "--store", help="Run store (default: OUT/runs.sqlite)."),
+    lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
+) -> None:
+    """Solve a grid of variants and show the Pareto front of workload balance against disruption."""
+    from restructure.sweep import parse_vary, run_sweep
+
+    console = Console()
+    try:
+        grid = parse_vary(vary)
+    except ValueError as e:
+        raise _fail(console, lang, f"--vary 格式错误：{e}", str(e)) from None
+    _scenario_or_exit(scenario, lang, console)  # bad input: problems now, not 9 failed variants later
+    result = run_sweep(
+        scenario,
+        grid,
+        out,
+        workers=workers,
+        scheduler=scheduler,
+        time_limit_s=time_limit,
+        store=store,
+        show_progress=True,
+    )
+    table = Table()
+    table.add_column(_say(lang, "变体", "variant"))
+    for key in grid:
+        table.add_column(key)
+    for zh, en in [
+        ("状态", "status"),
+        ("忙闲差", "balance"),
+        ("调整幅度", "disruption"),
+        ("帕累托", "Pareto"),
+    ]:
+        table.add_column(_say(lang, zh, en))
+    for p in result.points:
+        table.add_row(
+            p.name,
+            *[str(p.overrides.get(k, "")) for k in grid],
+            p.status,
+            _num(p.balance),
+            _num(p.disruption),
+            "★" if p.pareto else "",
+            style="bold" if p.pareto else None,
+        )
+    console.print(table)
+    console.print(
+        _say(
+            lang,
+            f"表：{result.table_csv}  图：{result.plot_png}",
+            f"Table: {result.table_csv}  Plot: {result.plot_png}",
+        )
+    )
+    raise typer.Exit(0 if result.batch.failed == 0 else 1)
+
+
+@app.command()
+def compare(
+    plans: list[str] = typer.Argument(..., help="plan.json files, plan folders or run ids from the store."),
+    reference: str | None = typer.Option(
+        None, "--reference", help="The plan to compare against (default: the first)."
+    ),
+    csv_path: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV to this file."),
+    markdown: bool = typer.Option(False, "--markdown", help="Print the table as Markdown."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of labels: zh or en."),
+) -> None:
+    """KPIs of several plans side by side, with changes against the reference."""
+    from restructure.compare import (
+        comparison_columns,
+        comparison_csv,
+        comparison_markdown,
+        kpi_comparison,
+        load_plans,
+    )
+
+    console = Console()
+    refs = list(plans)
+    if reference is not None and reference not in refs:
+        refs.insert(0, reference)
+    needs_store = any(not Path(r).exists() for r in refs)
+    try:
+        loaded = load_plans(refs, _store_or_exit(store, lang, console) if needs_store else None)
+    except (FileNotFoundError, KeyError) as e:
+        raise _fail(console, lang, f"找不到方案：{e}", f"Plan not found: {e}") from None
+    except (ValueError, TypeError) as e:
+        raise _fail(console, lang, f"不是有效的 plan.json：{e}", f"Not a valid plan.json: {e}") from None
+    ref_index = refs.index(reference) if reference is not None else 0
+    rows = kpi_comparison(loaded, ref_index, lang=lang.value)
+    columns = comparison_columns(loaded, ref_index)
+    if csv_path is not None:
+        csv_path.write_text(comparison_csv(rows, columns), encoding="utf-8-sig")
+    if markdown:
+        typer.echo(comparison_markdown(rows, columns), nl=False)
+        return
+    table = Table()
+    for c in columns[1:]:
+        table.add_column(c, justify="left" if c == "label" else "right")
+    for r in rows:
+        table.add_row(*[_num(r.get(c), 4) for c in columns[1:]])
+    console.print(table)
+
+
+runs_app = typer.Typer(
+    help="The run store: list, show, export and delete runs. / 运行记录。", no_args_is_help=True
+)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("list")
+def runs_list(
+    scenario: str | None = typer.Option(None, "--scenario", help="Only runs of this scenario name."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
+) -> None:
+    """List stored runs."""
+    console = Console()
+    records = _store_or_exit(store, lang, console).list_runs(scenario)
+    table = Table()
+    for zh, en in [
+        ("编号", "id"),
+        ("时间", "created"),
+        ("方案", "scenario"),
+        ("状态", "status"),
+        ("基本/动态", "basic/dynamic"),
+        ("秒", "s"),
+        ("标签", "label"),
+    ]:
+        table.add_column(_say(lang, zh, en))
+    for r in records:
+        table.add_row(
+            str(r.id),
+            r.created_at,
+            r.scenario,
+            r.status,
+            f"{_num(r.kpis.get('sections_basic'))}/{_num(r.kpis.get('sections_dynamic'))}" if r.kpis else "",
+            _num(r.seconds),
+            r.label,
+        )
+    console.print(table)
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: int = typer.Argument(..., help="Run id."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
+) -> None:
+    """Show one run: where it came from, its settings and KPIs."""
+    from restructure.export.tables import kpi_label
+
+    console = Console()
+    try:
+        rec = _store_or_exit(store, lang, console).get(run_id)
+    except KeyError:
+        raise _fail(console, lang, f"没有编号为 {run_id} 的运行记录。", f"No run {run_id}.") from None
+    plan = rec.plan()
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column()
+    table.add_column()
+    for zh, en, value in [
+        ("编号", "id", str(rec.id)),
+        ("时间", "created", rec.created_at),
+        ("方案", "scenario", rec.scenario),
+        ("来源", "source", rec.source),
+        ("状态", "status", rec.status),
+        ("输入哈希", "input hash", rec.input_hash),
+        ("设置", "settings", json.dumps(rec.settings, ensure_ascii=False)),
+        ("秒", "seconds", _num(rec.seconds)),
+        ("版本", "version", rec.tool_version),
+        ("标签", "label", rec.label),
+    ]:
+        table.add_row(_say(lang, zh, en), value)
+    for key, value in rec.kpis.items():
+        table.add_row(kpi_label(key, lang.value), _num(value, 4))
+    console.print(table)
+    note = plan.explanation.note_zh if lang == Lang.ZH else plan.explanation.note_en
+    if note:
+        console.print(note)
+
+
+@runs_app.command("export")
+def runs_export(
+    run_id: int = typer.Argument(..., help="Run id."),
+    out: Path = typer.Option(..., "--out", help="Folder to write plan.json and run.json into."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
+) -> None:
+    """Write a stored run's plan.json (and its metadata as run.json)."""
+    console = Console()
+    try:
+        path = _store_or_exit(store, lang, console).export(run_id, out)
+    except KeyError:
+        raise _fail(console, lang, f"没有编号为 {run_id} 的运行记录。", f"No run {run_id}.") from None
+    console.print(Text(_say(lang, f"已写入 {path}", f"Wrote {path}"), style="bold green"))
+
+
+@runs_app.command("delete")
+def runs_delete(
+    run_id: int = typer.Argument(..., help="Run id."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
+) -> None:
+    """Delete a stored run."""
+    console = Console()
+    if not _store_or_exit(store, lang, console).delete(run_id):
+        raise _fail(console, lang, f"没有编号为 {run_id} 的运行记录。", f"No run {run_id}.")
+    console.print(_say(lang, f"已删除运行记录 {run_id}。", f"Deleted run {run_id}."))
