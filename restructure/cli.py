@@ -129,7 +129,9 @@ def _summary_table(summary: dict[str, Any], scenario: str, lang: str) -> Table:
 
 @app.command()
 def validate(
-    paths: list[Path] = typer.Argument(..., help="Scenario .toml files, department folders or .xlsx workbooks."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Scenario .toml files, department folders or .xlsx workbooks."
+    ),
     lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
@@ -157,7 +159,11 @@ def validate(
                 console.print(Text(label("valid", lang, path=r["path"]), style="bold green"))
                 console.print(_summary_table(r["summary"], r["scenario"], lang))
             else:
-                console.print(Text(label("problems_found", lang, path=r["path"], n=len(r["problems"])), style="bold red"))
+                console.print(
+                    Text(
+                        label("problems_found", lang, path=r["path"], n=len(r["problems"])), style="bold red"
+                    )
+                )
                 print_problems(r["problems"], lang, console)
     raise typer.Exit(0 if all(r["valid"] for r in results) else 1)
 
@@ -169,9 +175,13 @@ def generate(
     staff: int = typer.Option(48, "--staff", help="Number of people (at least 3 per section)."),
     sections: int = typer.Option(12, "--sections", help="Number of today's sections."),
     chains: int = typer.Option(2, "--chains", help="Number of process chains (4 stages each)."),
-    key_tasks: int | None = typer.Option(None, "--key-tasks", help="Number of key tasks (default: staff // 20, ≤ 3)."),
+    key_tasks: int | None = typer.Option(
+        None, "--key-tasks", help="Number of key tasks (default: staff // 20, ≤ 3)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same department."),
-    data_format: DataFormat = typer.Option(DataFormat.CSV, "--format", help="csv (a folder) or xlsx (a workbook)."),
+    data_format: DataFormat = typer.Option(
+        DataFormat.CSV, "--format", help="csv (a folder) or xlsx (a workbook)."
+    ),
     lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
 ) -> None:
     """Write a plausible synthetic department and a scenario.toml that points at it."""

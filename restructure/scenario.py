@@ -287,17 +287,23 @@ def _apply_overrides(
 def _locate(
     key: str, origins: Mapping[str, str], texts: Mapping[str, str], default: str
 ) -> tuple[str, int | None]:
-    """The file that set a dotted key (or its nearest enclosing table) and the line, if found."""
-    probe = key
-    while True:
-        if probe in origins:
-            file = origins[probe]
-            text = texts.get(file)
-            return file, _find_line(text, key) if text is not None else None
-        cut = max(probe.rfind("."), probe.rfind("["))
-        if cut <= 0:
-            return default, None
-        probe = probe[:cut]
+    """The file that set a dotted key (or its nearest enclosing table), and the line of the key
+    (or of its nearest enclosing table, for a key that is missing) when it can be found."""
+    file = next((origins[p] for p in _prefixes(key) if p in origins), None)
+    if file is None:
+        return default, None
+    text = texts.get(file)
+    if text is None:
+        return file, None
+    return file, next((n for p in _prefixes(key) if (n := _find_line(text, p)) is not None), None)
+
+
+def _prefixes(key: str) -> list[str]:
+    """'processes[1].steps' -> ['processes[1].steps', 'processes[1]', 'processes']."""
+    out = [key]
+    while (cut := max(out[-1].rfind("."), out[-1].rfind("["))) > 0:
+        out.append(out[-1][:cut])
+    return out
 
 
 _KEY = re.compile(

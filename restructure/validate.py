@@ -42,6 +42,11 @@ def default_locate(key: str) -> tuple[str, int | None]:
     return ("scenario.toml", None)
 
 
+def _scenario_file(locate: Locate, key: str) -> str:
+    """File of a setting whose ids do not match the data; the row stays None (the ids are the problem)."""
+    return locate(key)[0]
+
+
 # ---------------------------------------------------------------------------------------
 # Department tables
 # ---------------------------------------------------------------------------------------
@@ -76,6 +81,9 @@ def validate_tables(
         table = raw.tables.get(name)
         if table is not None:
             problems += [p for row in table.rows for p in _check_enum(table, row, column, enum)]
+    # Table by table, row by row: the order a planner fixes them in.
+    order = {raw.label(spec.name): k for k, spec in enumerate(TABLES)}
+    problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0))
     if rules is not None:
         problems += _check_rules_fit(raw, rules, ids, locate)
     if pins is not None:
@@ -586,14 +594,14 @@ def _check_rules_fit(
     duty_or_staff = ids["duties"] | ids["staff"]
     both = ids["duties"] & ids["staff"]
     for key, groups in (("rules.together", rules.together), ("rules.apart", rules.apart)):
-        file, line = locate(key)
+        file = _scenario_file(locate, key)
         for group in groups:
             for item in group:
                 if item not in duty_or_staff:
                     out.append(
                         Problem(
                             file,
-                            line,
+                            None,
                             key,
                             item,
                             f"{key} 中的编号 {item} 既不是职责编号也不是人员编号。",
@@ -604,7 +612,7 @@ def _check_rules_fit(
                     out.append(
                         Problem(
                             file,
-                            line,
+                            None,
                             key,
                             item,
                             f"{key} 中的编号 {item} 同时是职责编号和人员编号，无法区分。",
@@ -616,26 +624,26 @@ def _check_rules_fit(
 
 def _check_pins(pins: Pins, raw: RawTables, ids: Mapping[str, set[str]], locate: Locate) -> list[Problem]:
     out: list[Problem] = []
-    file, line = locate("pins.keep_sections")
+    file = _scenario_file(locate, "pins.keep_sections")
     for sid in pins.keep_sections:
         if sid not in ids["sections"]:
             out.append(
                 Problem(
                     file,
-                    line,
+                    None,
                     "pins.keep_sections",
                     sid,
                     f"pins.keep_sections 中的科室 {sid} 在 {raw.label('sections')} 中不存在。",
                     f"pins.keep_sections names section {sid}, which is not in {raw.label('sections')}.",
                 )
             )
-    file, line = locate("pins.duty_sections")
+    file = _scenario_file(locate, "pins.duty_sections")
     for did, sid in pins.duty_sections.items():
         if did not in ids["duties"]:
             out.append(
                 Problem(
                     file,
-                    line,
+                    None,
                     "pins.duty_sections",
                     did,
                     f"pins.duty_sections 中的职责 {did} 在 {raw.label('duties')} 中不存在。",
@@ -646,7 +654,7 @@ def _check_pins(pins: Pins, raw: RawTables, ids: Mapping[str, set[str]], locate:
             out.append(
                 Problem(
                     file,
-                    line,
+                    None,
                     "pins.duty_sections",
                     sid,
                     f"pins.duty_sections 中的科室 {sid}（职责 {did}）在 {raw.label('sections')} 中不存在。",
@@ -663,13 +671,13 @@ def _check_processes(
     out: list[Problem] = []
     for i, proc in enumerate(processes, start=1):
         key = f"processes[{i}].steps"
-        file, line = locate(key)
+        file = _scenario_file(locate, key)
         for step in proc.steps:
             if step not in ids["duties"]:
                 out.append(
                     Problem(
                         file,
-                        line,
+                        None,
                         key,
                         step,
                         f"流程 {proc.name} 的步骤 {step} 不是 {raw.label('duties')} 中的职责编号。",
@@ -857,6 +865,27 @@ def parse_settings(
         hint_en = f"; did you mean {close[0]}?" if close else ""
         bad(key, value, f"是未知的设置项{hint_zh}", f"is not a known setting{hint_en}")
 
+    def convert(dotted: str, value: Any, setting: Setting, into: dict[str, Any], key: str) -> None:
+        if setting.kind in ("id_map", "str_map") and isinstance(value, dict):
+            # Entry by entry, so that a problem points at the line of the entry.
+            entries = {}
+            for k, v in value.items():
+                if isinstance(v, str) and v.strip():
+                    entries[str(k).strip()] = v.strip()
+                else:
+                    bad(
+                        f"{dotted}.{k}",
+                        v,
+                        '应为带引号的文字，例如 K01 = "综合保障科"',
+                        'must be quoted text, e.g. K01 = "text"',
+                    )
+            into[key] = entries
+            return
+        try:
+            into[key] = convert_setting(value, setting)
+        except _Bad as e:
+            bad(dotted, value, e.zh, e.en)
+
     def table(prefix: str, value: Any, specs: Mapping[str, Setting]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         if not isinstance(value, dict):
@@ -867,19 +896,13 @@ def parse_settings(
             if key not in specs:
                 unknown(dotted, v, specs)
                 continue
-            try:
-                result[key] = convert_setting(v, specs[key])
-            except _Bad as e:
-                bad(dotted, v, e.zh, e.en)
+            convert(dotted, v, specs[key], result, key)
         return result
 
     out: dict[str, Any] = {}
     for key, value in settings.items():
         if key in TOP_SETTINGS:
-            try:
-                out[key] = convert_setting(value, TOP_SETTINGS[key])
-            except _Bad as e:
-                bad(key, value, e.zh, e.en)
+            convert(key, value, TOP_SETTINGS[key], out, key)
         elif key in TABLE_SETTINGS:
             out[key] = table(key, value, TABLE_SETTINGS[key])
         elif key == "processes":
