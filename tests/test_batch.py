@@ -137,3 +137,17 @@ def test_generated_city_is_reproducible_and_loads(tmp_path):
         assert path.read_bytes() == (bundled / rel).read_bytes(), f"scenarios/city/{rel} is out of date"
     sizes = [len(load_scenario(p).department.staff) for p in written]
     assert min(sizes) == 20 and max(sizes) == 300
+
+
+def test_batch_command_resumes_and_reports(local_batch):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    root, _ = local_batch
+    args = ["batch", str(root / "scenarios"), "--out", str(root / "out"), "--time-limit", str(TIME_LIMIT)]
+    result = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "resumed 3" in result.output and result.output.count("resumed") == 4
+    empty = CliRunner().invoke(app, ["batch", str(root / "out" / "cap3"), "--out", str(root / "x")])
+    assert empty.exit_code == 1

@@ -104,3 +104,30 @@ def test_csv_and_markdown_outputs(plan):
     md = comparison_markdown(rows, cols)
     assert md.splitlines()[1] == "|---|---|---|---|---|"
     assert "| duties_moved | 调整职责数 | 5 | 6 | 1 |" in md
+
+
+def test_compare_command_markdown_csv_and_run_ids(tmp_path, plan):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    store = RunStore(tmp_path / "runs.sqlite")
+    rid = store.add_run(_move(plan, "D012", "P014", "K02"), label="B")
+    runner = CliRunner()
+    out_csv = tmp_path / "cmp.csv"
+    result = runner.invoke(
+        app,
+        ["compare", str(FIXTURE), str(rid), "--store", str(store.path), "--markdown", "--csv", str(out_csv)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "| duties_moved | 调整职责数 | 5 | 6 | 1 |" in result.output
+    assert (
+        out_csv.read_text(encoding="utf-8-sig").splitlines()[0]
+        == f"kpi,label,plan_fixture,#{rid} B,Δ #{rid} B"
+    )
+    against = runner.invoke(
+        app, ["compare", str(FIXTURE), "--reference", str(rid), "--store", str(store.path), "--markdown"]
+    )
+    assert "| duties_moved | 调整职责数 | 6 | 5 | -1 |" in against.output
+    missing = runner.invoke(app, ["compare", str(FIXTURE), "999", "--store", str(store.path)])
+    assert missing.exit_code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 import json
 import os
@@ -177,7 +178,8 @@ def test_pseudonymised_exports_hold_no_real_name_anywhere(tmp_path, dept, plan):
     for f in files:
         if f.suffix in (".zip", ".xlsx", ".docx"):
             with zipfile.ZipFile(f) as zf:
-                texts += [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+                # openpyxl writes non-ASCII text as character references: unescape before looking.
+                texts += [html.unescape(zf.read(n).decode("utf-8", "replace")) for n in zf.namelist()]
         else:
             texts.append(f.read_bytes().decode("utf-8-sig"))
     blob = "\n".join(texts)

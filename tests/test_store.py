@@ -105,3 +105,24 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path):
     assert {r.label: sum(1 for x in runs if x.label == r.label) for r in runs} == {
         f"w{w}": 20 for w in range(4)
     }
+
+
+def test_runs_commands_list_show_export_delete(tmp_path):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    runner = CliRunner()
+    path = tmp_path / "runs.sqlite"
+    rid = RunStore(path).add_run(read_plan(FIXTURE_PLAN), label="第一稿")
+    store = ["--store", str(path)]
+    listed = runner.invoke(app, ["runs", "list", *store])
+    assert listed.exit_code == 0 and "第一稿" in listed.output
+    shown = runner.invoke(app, ["runs", "show", str(rid), *store, "--lang", "en"])
+    assert shown.exit_code == 0 and "fixture-0001" in shown.output and "basic sections" in shown.output
+    exported = runner.invoke(app, ["runs", "export", str(rid), "--out", str(tmp_path / "x"), *store])
+    assert exported.exit_code == 0 and read_plan(tmp_path / "x") == read_plan(FIXTURE_PLAN)
+    assert runner.invoke(app, ["runs", "delete", str(rid), *store]).exit_code == 0
+    assert runner.invoke(app, ["runs", "delete", str(rid), *store]).exit_code == 1
+    assert runner.invoke(app, ["runs", "show", str(rid), *store]).exit_code == 1
+    assert runner.invoke(app, ["runs", "list", "--store", str(tmp_path / "none.sqlite")]).exit_code == 1

@@ -60,3 +60,16 @@ def test_sweep_runs_the_grid_and_marks_the_front(tmp_path):
     )
     assert sum(line.split(",")[6] == "True" for line in lines[1:]) == len(result.front)
     assert result.plot_png is not None and result.plot_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sweep_command_refuses_a_bad_grid(tmp_path):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["sweep", str(FIXTURE), "--vary", "max_basic_sections=3,4", "--out", str(tmp_path), "--lang", "en"],
+    )
+    assert result.exit_code == 1 and "--vary" in result.output
+    assert not list(tmp_path.iterdir())

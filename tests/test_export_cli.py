@@ -1,0 +1,87 @@
+"""`restructure export` from the command line: files written, names hidden, bad input refused."""
+
+from __future__ import annotations
+
+import html
+import zipfile
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from restructure.cli import app
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
+runner = CliRunner()
+
+
+def test_export_writes_the_chosen_formats_with_a_checks_sheet(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            str(FIXTURE / "plan.json"),
+            "--data",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "xlsx",
+            "--format",
+            "md",
+            "--pseudonymise",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx", "sanding_draft.md"]
+    with zipfile.ZipFile(tmp_path / "plan.xlsx") as zf:
+        # openpyxl writes non-ASCII text as character references: unescape before looking.
+        xml = html.unescape("".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xml")))
+    assert "规则检查" in xml
+    assert "人员P006" in xml
+    assert "杨帆" not in xml
+    assert "杨帆" not in (tmp_path / "sanding_draft.md").read_text(encoding="utf-8")
+
+
+def test_export_in_english(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            str(FIXTURE),
+            "--data",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "md",
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "internal sections, duties and staffing (draft)" in (tmp_path / "sanding_draft.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_export_refuses_bad_input_without_a_traceback(tmp_path):
+    bad_format = runner.invoke(
+        app, ["export", str(FIXTURE), "--data", str(FIXTURE), "--out", str(tmp_path), "--format", "pdf"]
+    )
+    assert bad_format.exit_code == 1 and "pdf" in bad_format.output
+    missing = runner.invoke(
+        app, ["export", str(tmp_path / "nope.json"), "--data", str(FIXTURE), "--out", str(tmp_path)]
+    )
+    assert missing.exit_code == 1 and "无法读取方案" in missing.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert (
+        runner.invoke(app, ["export", str(broken), "--data", str(FIXTURE), "--out", str(tmp_path)]).exit_code
+        == 1
+    )
+    no_data = runner.invoke(
+        app, ["export", str(FIXTURE), "--data", str(tmp_path / "none.toml"), "--out", str(tmp_path)]
+    )
+    assert no_data.exit_code == 1
+    for r in (bad_format, missing, no_data):
+        assert r.exception is None or isinstance(r.exception, SystemExit)
