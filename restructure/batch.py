@@ -303,7 +303,7 @@ def run_jobs(
     console: Console | None = None,
 ) -> BatchResult:
     """Solve ``jobs`` (skipping finished ones), committing each result as it arrives."""
-    from restructure.scenario import load_scenario
+    from restructure.scenario import load_scenario, scenario_hash
 
     t0 = time.perf_counter()
     out_dir = Path(out)
@@ -325,8 +325,6 @@ def run_jobs(
         except OSError as exc:
             results[job.name] = _error(job, str(exc), ov)
             continue
-        from restructure.scenario import scenario_hash
-
         h = scenario_hash(scenario)
         settings = {"overrides": ov}
         folder = out_dir / job.name

@@ -31,7 +31,8 @@ def _write_cell(ws, row: int, col: int, value: Any, number_format: str | None) -
     elif isinstance(value, int | float):
         cell.value = value  # a negative number is a number, never text
         if number_format:
-            cell.number_format = number_format
+            # A count in a column of ratios (a KPI table row) shows as 3, not 3.000.
+            cell.number_format = "0" if isinstance(value, int) else number_format
     elif value is None:
         cell.value = None
     else:
