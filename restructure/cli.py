@@ -6,6 +6,7 @@ ends in a traceback: InputError and OSError become a table of problems or one cl
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -149,7 +150,8 @@ def validate(
             results.append({"path": str(path), "valid": True, "scenario": scenario.name, "summary": summary})
     if as_json:
         out = [
-            {**r, "problems": [p.__dict__ for p in r["problems"]]} if not r["valid"] else r for r in results
+            {**r, "problems": [dataclasses.asdict(p) for p in r["problems"]]} if not r["valid"] else r
+            for r in results
         ]
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
