@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import numbers
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -772,11 +773,16 @@ def show_value(value: Any) -> str:
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+    # numbers.Real also admits numpy scalars that overrides built by a program may carry.
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def _is_list(v: Any) -> bool:
+    return isinstance(v, list | tuple)
 
 
 def _str_list(value: Any, what_zh: str, what_en: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+    if not _is_list(value) or not all(isinstance(x, str) and x.strip() for x in value):
         raise _Bad(f'应为{what_zh}列表，例如 ["A", "B"]', f'must be a list of {what_en}, e.g. ["A", "B"]')
     return [x.strip() for x in value]
 
@@ -819,7 +825,7 @@ def convert_setting(value: Any, setting: Setting) -> Any:
     elif k == "ids":
         return _str_list(value, "编号", "ids")
     elif k == "id_groups":
-        if not isinstance(value, list):
+        if not _is_list(value):
             raise _Bad(
                 '应为编号组的列表，例如 [["D001", "D002"]]',
                 'must be a list of id groups, e.g. [["D001", "D002"]]',
@@ -833,7 +839,7 @@ def convert_setting(value: Any, setting: Setting) -> Any:
             raise _Bad('应为“编号 = "文字"”形式的表', 'must be a table of id = "text"')
         return {str(key).strip(): v.strip() for key, v in value.items()}
     elif k == "numbers":
-        if not isinstance(value, list) or not all(_is_number(x) and math.isfinite(x) for x in value):
+        if not _is_list(value) or not all(_is_number(x) and math.isfinite(x) for x in value):
             raise _Bad("应为数字列表", "must be a list of numbers")
         if setting.low is not None and any(x < setting.low for x in value):
             raise _Bad(f"各数应不小于 {setting.low:g}", f"every number must be {setting.low:g} or more")
@@ -906,7 +912,7 @@ def parse_settings(
         elif key in TABLE_SETTINGS:
             out[key] = table(key, value, TABLE_SETTINGS[key])
         elif key == "processes":
-            if not isinstance(value, list):
+            if not _is_list(value):
                 bad(key, value, "应写成 [[processes]] 表数组", "must be an array of tables [[processes]]")
                 continue
             good = []

@@ -100,6 +100,17 @@ def test_overrides_apply_after_extends_and_are_checked():
     assert any("did you mean workers" in p.en for p in problems)
 
 
+def test_overrides_built_by_programs_tuples_and_numpy_numbers():
+    import numpy as np
+
+    sc = load_scenario(BASE, {"rules.max_basic_sections": np.int64(7), "rules.apart": (("D001", "D002"),)})
+    assert sc.rules.max_basic_sections == 7 and type(sc.rules.max_basic_sections) is int
+    assert sc.rules.apart == (("D001", "D002"),)
+    assert scenario_hash(sc) == scenario_hash(
+        load_scenario(BASE, {"rules.max_basic_sections": 7, "rules.apart": [["D001", "D002"]]})
+    )
+
+
 def test_bare_department_as_scenario_uses_the_default_rules():
     for path in (SMALL, FIXTURES / "small.xlsx"):
         sc = load_department_as_scenario(path)
