@@ -190,7 +190,7 @@ def skill_gaps(dept: Department, secs: Iterable[PlanSection]) -> int:
     return n
 
 
-def soft_terms(dept: Department, secs: Iterable[PlanSection]) -> dict[str, float]:
+def soft_terms(dept: Department, secs: Iterable[PlanSection], scenario: Scenario | None = None) -> dict[str, float]:
     """Soft goals in natural units, exactly (the solver rounds balance to 0.1 FTE)."""
     secs = list(secs)
     total_w = sum(d.workload_fte for d in dept.duties)
@@ -213,7 +213,28 @@ def soft_terms(dept: Department, secs: Iterable[PlanSection]) -> dict[str, float
         "disruption": k["duties_moved"] + k["staff_moved"],
         "skills": k["skill_gaps"],
         "posts": k["post_changes"] + k["vacant_chief_posts"],
+        "structure": max(0, section_target(scenario) - len(secs)) if scenario is not None else 0,
     }
+
+
+def live_key_tasks(scenario: Scenario) -> set[str]:
+    r = scenario.rules
+    return {kt.id for kt in scenario.department.key_tasks if r.plan_month is None or kt.end is None or kt.end >= r.plan_month}
+
+
+def section_target(scenario: Scenario) -> int:
+    """How many sections a planner would expect: the caps, today's count, the chief posts and
+    enough people for each, whichever is smallest. Fewer is a degenerate merge."""
+    r, dept = scenario.rules, scenario.department
+    today_basic = sum(1 for s in dept.sections if s.kind is SectionKind.BASIC)
+    target = min(r.max_basic_sections, max(today_basic, 1))
+    if r.dynamic_for_key_tasks_only:
+        target += min(r.max_dynamic_sections, len(live_key_tasks(scenario)))
+    if r.keep_section_count:
+        target = len(dept.sections)
+    if r.keep_leadership_posts:
+        target = min(target, dept.chief_posts)
+    return max(1, min(target, len(dept.staff) // max(1, r.min_section_staff), len(dept.duties)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -324,7 +345,7 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
                 f"{FUNCTION_ZH[f]}职责分布在{len(homes)}个科室", f"{f.value} duties in {len(homes)} section(s)",
                 binding=len(homes) == 1)
     if r.dynamic_for_key_tasks_only:
-        live = {kt.id for kt in dept.key_tasks if r.plan_month is None or kt.end is None or kt.end >= r.plan_month}
+        live = live_key_tasks(scenario)
         bad = []
         for s in secs:
             if s.kind is not SectionKind.DYNAMIC:
@@ -473,7 +494,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
         if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
             mismatches.append(f"baseline kpi {key}: plan says {claimed}, recomputed {value}")
     return CheckReport(
-        findings=findings, kpis=kpis, terms=soft_terms(dept, plan.sections), kpi_mismatches=tuple(mismatches)
+        findings=findings, kpis=kpis, terms=soft_terms(dept, plan.sections, scenario), kpi_mismatches=tuple(mismatches)
     )
 
 

@@ -242,6 +242,16 @@ class Weights:
     disruption: float = doc("duties and staff that change section", default=2)
     skills: float = doc("staff placed where their skills are needed", default=1)
     posts: float = doc("people whose leadership post changes, and vacant chief posts (added)", default=3)
+    structure: float = doc(
+        "each section short of what the caps, chief posts and staff allow (added): no degenerate merges",
+        default=30,
+    )
+
+
+def weights_dict(w: Weights) -> dict[str, float]:
+    """Soft goal -> weight, the one list of soft goals the model and the checker share."""
+    return {"balance": w.balance, "cohesion": w.cohesion, "disruption": w.disruption, "skills": w.skills,
+            "posts": w.posts, "structure": w.structure}
 
 
 @dataclass(frozen=True)

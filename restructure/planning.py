@@ -23,6 +23,7 @@ from restructure.domain import (
     Scenario,
     SolverInfo,
     Status,
+    weights_dict,
 )
 from restructure.explain import duty_reasons, explain_infeasible
 from restructure.model import hints
@@ -104,10 +105,8 @@ def solve(
     findings = check_sections(scenario, sections)
     violated = [f for f in findings if f.status == "violated"]
     kpis = compute_kpis(scenario.department, sections)
-    terms_units = soft_terms(scenario.department, sections)
-    w = scenario.objective
-    weights = {"balance": w.balance, "cohesion": w.cohesion, "disruption": w.disruption, "skills": w.skills,
-               "posts": w.posts}
+    terms_units = soft_terms(scenario.department, sections, scenario)
+    weights = weights_dict(scenario.objective)
     terms = {k: round(weights[k] * v, 4) for k, v in terms_units.items()}
     if violated:
         # A solver plan that breaks a hard rule is a bug (ours or the solver's): never a result.

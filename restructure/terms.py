@@ -57,6 +57,7 @@ TERMS: dict[str, tuple[str, str, str, str]] = {
     "disruption": ("调整幅度", "disruption", "项/人调整", "duties and people moved"),
     "skills": ("专业匹配", "skills", "项技能缺口", "skill gaps"),
     "posts": ("职务变动", "posts", "人次职务变动或空缺", "post changes and vacant chief posts"),
+    "structure": ("科室设置充分", "structure", "个科室缺口", "sections short of what the posts allow"),
 }
 
 KPIS: dict[str, tuple[str, str]] = {

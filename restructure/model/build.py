@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from restructure.domain import weights_dict
 from restructure.model.instance import Instance
 from restructure.model.rules import FAMILIES
 from restructure.model.variables import Guard, Penalty, Vars, coefficient
@@ -34,9 +35,7 @@ def build(
     penalties: list[Penalty] = []
     for family in FAMILIES:
         penalties.extend(family.define(inst, m, v, guard))
-    w = inst.scenario.objective
-    weights = {"balance": w.balance, "cohesion": w.cohesion, "disruption": w.disruption,
-               "skills": w.skills, "posts": w.posts}
+    weights = weights_dict(inst.scenario.objective)
     if with_objective:
         terms = [coefficient(weights[p.name], p.unit) * p.expr for p in penalties if weights[p.name] > 0]
         if terms:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from restructure.check import live_key_tasks
 from restructure.domain import (
     Department,
     Duty,
@@ -177,11 +178,7 @@ def prepare(scenario: Scenario, *, aggregate_staff: bool = True, explain: bool =
         if c.current_section in c_of:
             c_of[c.current_section].append(c.index)
 
-    live = frozenset(
-        kt.id
-        for kt in dept.key_tasks
-        if rules.plan_month is None or kt.end is None or kt.end >= rules.plan_month
-    )
+    live = frozenset(live_key_tasks(scenario))
     return Instance(
         scenario=scenario,
         scale=scale,

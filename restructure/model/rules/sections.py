@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from restructure.check import section_target
 from restructure.domain import SectionKind
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
@@ -28,4 +29,10 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
                 f"keeping the section count allows exactly {n} sections",
             )
         )
-    return []
+    # Planners fill the sections the leadership posts pay for: a plan far below the caps is a
+    # degenerate answer (e.g. three giant sections score well on cohesion), so each section
+    # short of the target costs as much as a planner would argue it is worth.
+    target = section_target(inst.scenario)
+    short = m.new_int_var(0, target, "sections_short")
+    m.add(short >= target - v.sections_of())
+    return [Penalty("structure", short)]
