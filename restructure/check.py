@@ -190,7 +190,9 @@ def skill_gaps(dept: Department, secs: Iterable[PlanSection]) -> int:
     return n
 
 
-def soft_terms(dept: Department, secs: Iterable[PlanSection], scenario: Scenario | None = None) -> dict[str, float]:
+def soft_terms(
+    dept: Department, secs: Iterable[PlanSection], scenario: Scenario | None = None
+) -> dict[str, float]:
     """Soft goals in natural units, exactly (the solver rounds balance to 0.1 FTE)."""
     secs = list(secs)
     total_w = sum(d.workload_fte for d in dept.duties)
@@ -219,7 +221,11 @@ def soft_terms(dept: Department, secs: Iterable[PlanSection], scenario: Scenario
 
 def live_key_tasks(scenario: Scenario) -> set[str]:
     r = scenario.rules
-    return {kt.id for kt in scenario.department.key_tasks if r.plan_month is None or kt.end is None or kt.end >= r.plan_month}
+    return {
+        kt.id
+        for kt in scenario.department.key_tasks
+        if r.plan_month is None or kt.end is None or kt.end >= r.plan_month
+    }
 
 
 def section_target(scenario: Scenario) -> int:
@@ -269,7 +275,8 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
         "one_section_per_duty",
         "",
         not bad_d and not bad_p,
-        "每项职责、每名人员恰在一个科室" + (f"；问题：{'、'.join((bad_d + bad_p)[:10])}" if bad_d or bad_p else ""),
+        "每项职责、每名人员恰在一个科室"
+        + (f"；问题：{'、'.join((bad_d + bad_p)[:10])}" if bad_d or bad_p else ""),
         "every duty and every person in exactly one section"
         + (f"; problems: {', '.join((bad_d + bad_p)[:10])}" if bad_d or bad_p else ""),
     )
@@ -286,43 +293,82 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
 
     nb = sum(1 for s in secs if s.kind is SectionKind.BASIC)
     nd = sum(1 for s in secs if s.kind is SectionKind.DYNAMIC)
-    out.add("max_basic_sections", "", nb <= r.max_basic_sections,
-            f"基本科室{nb}个（上限{r.max_basic_sections}）", f"{nb} basic sections (cap {r.max_basic_sections})",
-            binding=nb == r.max_basic_sections)
-    out.add("max_dynamic_sections", "", nd <= r.max_dynamic_sections,
-            f"动态科室{nd}个（上限{r.max_dynamic_sections}）", f"{nd} dynamic sections (cap {r.max_dynamic_sections})",
-            binding=nd == r.max_dynamic_sections and nd > 0)
+    out.add(
+        "max_basic_sections",
+        "",
+        nb <= r.max_basic_sections,
+        f"基本科室{nb}个（上限{r.max_basic_sections}）",
+        f"{nb} basic sections (cap {r.max_basic_sections})",
+        binding=nb == r.max_basic_sections,
+    )
+    out.add(
+        "max_dynamic_sections",
+        "",
+        nd <= r.max_dynamic_sections,
+        f"动态科室{nd}个（上限{r.max_dynamic_sections}）",
+        f"{nd} dynamic sections (cap {r.max_dynamic_sections})",
+        binding=nd == r.max_dynamic_sections and nd > 0,
+    )
     if r.keep_section_count:
-        out.add("keep_section_count", "", len(secs) == len(dept.sections),
-                f"科室{len(secs)}个，现有{len(dept.sections)}个", f"{len(secs)} sections, today {len(dept.sections)}",
-                binding=True)
+        out.add(
+            "keep_section_count",
+            "",
+            len(secs) == len(dept.sections),
+            f"科室{len(secs)}个，现有{len(dept.sections)}个",
+            f"{len(secs)} sections, today {len(dept.sections)}",
+            binding=True,
+        )
 
     # leadership posts
     bad_chief = [s.id for s in secs if s.chief_posts != 1]
-    out.add("one_chief_post", "", not bad_chief, "每个科室1个正职" + (f"；问题：{'、'.join(bad_chief)}" if bad_chief else ""),
-            "one chief post per section" + (f"; problems: {', '.join(bad_chief)}" if bad_chief else ""))
+    out.add(
+        "one_chief_post",
+        "",
+        not bad_chief,
+        "每个科室1个正职" + (f"；问题：{'、'.join(bad_chief)}" if bad_chief else ""),
+        "one chief post per section" + (f"; problems: {', '.join(bad_chief)}" if bad_chief else ""),
+    )
     over = [s.id for s in secs if s.deputy_posts > r.max_deputies_per_section]
-    out.add("max_deputies_per_section", "", not over,
-            f"每科室副职不超过{r.max_deputies_per_section}名" + (f"；超出：{'、'.join(over)}" if over else ""),
-            f"at most {r.max_deputies_per_section} deputy posts per section" + (f"; over: {', '.join(over)}" if over else ""),
-            binding=any(s.deputy_posts == r.max_deputies_per_section for s in secs))
+    out.add(
+        "max_deputies_per_section",
+        "",
+        not over,
+        f"每科室副职不超过{r.max_deputies_per_section}名" + (f"；超出：{'、'.join(over)}" if over else ""),
+        f"at most {r.max_deputies_per_section} deputy posts per section"
+        + (f"; over: {', '.join(over)}" if over else ""),
+        binding=any(s.deputy_posts == r.max_deputies_per_section for s in secs),
+    )
     posts = sum(s.chief_posts + s.deputy_posts for s in secs)
     chief_posts = sum(s.chief_posts for s in secs)
     crowded = [s.id for s in secs if s.deputy_posts > max(0, len(s.staff) - 1)]
-    out.add("posts_need_people", "", not crowded,
-            "副职数不超过科室人数减1" + (f"；问题：{'、'.join(crowded)}" if crowded else ""),
-            "deputy posts at most the section's headcount minus one" + (f"; problems: {', '.join(crowded)}" if crowded else ""))
+    out.add(
+        "posts_need_people",
+        "",
+        not crowded,
+        "副职数不超过科室人数减1" + (f"；问题：{'、'.join(crowded)}" if crowded else ""),
+        "deputy posts at most the section's headcount minus one"
+        + (f"; problems: {', '.join(crowded)}" if crowded else ""),
+    )
     if r.keep_leadership_posts:
         ok = posts == dept.leadership_posts and chief_posts <= dept.chief_posts
-        out.add("keep_leadership_posts", "", ok,
-                f"领导职数{posts}个（现有{dept.leadership_posts}个），正职{chief_posts}个（现有{dept.chief_posts}个）",
-                f"{posts} leadership posts (today {dept.leadership_posts}), {chief_posts} chief posts (today {dept.chief_posts})",
-                binding=True)
+        out.add(
+            "keep_leadership_posts",
+            "",
+            ok,
+            f"领导职数{posts}个（现有{dept.leadership_posts}个），正职{chief_posts}个（现有{dept.chief_posts}个）",
+            f"{posts} leadership posts (today {dept.leadership_posts}), {chief_posts} chief posts (today {dept.chief_posts})",
+            binding=True,
+        )
     else:
         dp = posts - chief_posts
-        out.add("leadership_posts_cap", "", dp <= dept.deputy_posts,
-                f"副职职数{dp}个（现有{dept.deputy_posts}个）", f"{dp} deputy posts (today {dept.deputy_posts})",
-                binding=dp == dept.deputy_posts)
+        out.add(
+            "leadership_posts_cap",
+            "",
+            dp <= dept.deputy_posts,
+            f"副职职数{dp}个（现有{dept.deputy_posts}个）",
+            f"{dp} deputy posts (today {dept.deputy_posts})",
+            binding=dp == dept.deputy_posts,
+        )
     bad_fill = []
     for s in secs:
         members = set(s.staff)
@@ -332,59 +378,112 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             p not in members or dept.person(p).rank is Rank.STAFF or p == s.chief for p in s.deputies
         ):
             bad_fill.append(s.id)
-    out.add("posts_filled_by_leaders", "", not bad_fill,
-            "正职由现任科长担任，副职由现任副科长或科长担任" + (f"；问题：{'、'.join(bad_fill)}" if bad_fill else ""),
-            "chief posts held by current chiefs, deputy posts by current deputies or chiefs"
-            + (f"; problems: {', '.join(bad_fill)}" if bad_fill else ""))
+    out.add(
+        "posts_filled_by_leaders",
+        "",
+        not bad_fill,
+        "正职由现任科长担任，副职由现任副科长或科长担任"
+        + (f"；问题：{'、'.join(bad_fill)}" if bad_fill else ""),
+        "chief posts held by current chiefs, deputy posts by current deputies or chiefs"
+        + (f"; problems: {', '.join(bad_fill)}" if bad_fill else ""),
+    )
 
     # functions
     for fname in r.single_section:
         f = Function(fname)
         homes = {s.id for s in secs for did in s.duties if dept.duty(did).function is f}
-        out.add("single_section", f.value, len(homes) <= 1,
-                f"{FUNCTION_ZH[f]}职责分布在{len(homes)}个科室", f"{f.value} duties in {len(homes)} section(s)",
-                binding=len(homes) == 1)
+        out.add(
+            "single_section",
+            f.value,
+            len(homes) <= 1,
+            f"{FUNCTION_ZH[f]}职责分布在{len(homes)}个科室",
+            f"{f.value} duties in {len(homes)} section(s)",
+            binding=len(homes) == 1,
+        )
     if r.dynamic_for_key_tasks_only:
         live = live_key_tasks(scenario)
         bad = []
+        served = Counter()
         for s in secs:
             if s.kind is not SectionKind.DYNAMIC:
                 continue
+            served.update({dept.duty(d).key_task for d in s.duties})
             ds = [dept.duty(d) for d in s.duties]
             tasks = {d.key_task for d in ds}
-            if any(d.function is not Function.KEY_TASK or d.key_task not in live for d in ds) or len(tasks) > 1:
+            if (
+                any(d.function is not Function.KEY_TASK or d.key_task not in live for d in ds)
+                or len(tasks) > 1
+            ):
                 bad.append(s.id)
-        out.add("dynamic_for_key_tasks_only", "", not bad,
-                "动态科室只承担一项进行中的重点工作" + (f"；问题：{'、'.join(bad)}" if bad else ""),
-                "each dynamic section holds duties of one live key task" + (f"; problems: {', '.join(bad)}" if bad else ""))
+        bad += sorted(f"{t}×{n}" for t, n in served.items() if t and n > 1)
+        out.add(
+            "dynamic_for_key_tasks_only",
+            "",
+            not bad,
+            "动态科室只承担一项进行中的重点工作" + (f"；问题：{'、'.join(bad)}" if bad else ""),
+            "each dynamic section holds duties of one live key task"
+            + (f"; problems: {', '.join(bad)}" if bad else ""),
+        )
     kp = compute_kpis(dept, secs)
     if r.max_nonbusiness_section_share < 1:
         share = kp["nonbusiness_section_share"]
         n_nb = round(share * len(secs))
-        out.add("max_nonbusiness_section_share", "", share <= r.max_nonbusiness_section_share + RATIO_EPS,
-                f"非业务科室占{share:.0%}（上限{r.max_nonbusiness_section_share:.0%}）",
-                f"non-business sections {share:.0%} (cap {r.max_nonbusiness_section_share:.0%})",
-                binding=(n_nb + 1) > r.max_nonbusiness_section_share * len(secs) + RATIO_EPS)
+        out.add(
+            "max_nonbusiness_section_share",
+            "",
+            share <= r.max_nonbusiness_section_share + RATIO_EPS,
+            f"非业务科室占{share:.0%}（上限{r.max_nonbusiness_section_share:.0%}）",
+            f"non-business sections {share:.0%} (cap {r.max_nonbusiness_section_share:.0%})",
+            binding=(n_nb + 1) > r.max_nonbusiness_section_share * len(secs) + RATIO_EPS,
+        )
     if r.min_business_staff_share > 0:
         share = kp["business_staff_share"]
-        out.add("min_business_staff_share", "", share >= r.min_business_staff_share - 1e-4,
-                f"业务科室人员占{share:.0%}（下限{r.min_business_staff_share:.0%}）",
-                f"business staff share {share:.0%} (floor {r.min_business_staff_share:.0%})",
-                binding=share - r.min_business_staff_share < BINDING_REL)
+        out.add(
+            "min_business_staff_share",
+            "",
+            share >= r.min_business_staff_share - 1e-4,
+            f"业务科室人员占{share:.0%}（下限{r.min_business_staff_share:.0%}）",
+            f"business staff share {share:.0%} (floor {r.min_business_staff_share:.0%})",
+            binding=share - r.min_business_staff_share < BINDING_REL,
+        )
 
     # separation
     if r.separate_stages:
         chains = sorted({d.chain for d in dept.duties if d.chain and d.stage})
         for chain in chains:
-            sub = Department(dept.name, dept.sections, tuple(d for d in dept.duties if d.chain == chain), dept.staff)
-            n = stage_conflicts(sub, [PlanSection(s.id, s.name, s.kind, tuple(x for x in s.duties if x in {d.id for d in sub.duties}),
-                                                  (), None, (), 0, 0, 0, 0, ()) for s in secs])
+            sub = Department(
+                dept.name, dept.sections, tuple(d for d in dept.duties if d.chain == chain), dept.staff
+            )
+            n = stage_conflicts(
+                sub,
+                [
+                    PlanSection(
+                        s.id,
+                        s.name,
+                        s.kind,
+                        tuple(x for x in s.duties if x in {d.id for d in sub.duties}),
+                        (),
+                        None,
+                        (),
+                        0,
+                        0,
+                        0,
+                        0,
+                        (),
+                    )
+                    for s in secs
+                ],
+            )
             n_stages = len({d.stage for d in sub.duties})
             homes = {s.id for s in secs for x in s.duties if dept.duty(x).chain == chain}
-            out.add("separate_stages", chain, n == 0,
-                    f"链条「{chain}」{n_stages}个环节分布在{len(homes)}个科室，冲突{n}对",
-                    f"chain '{chain}': {n_stages} stages in {len(homes)} sections, {n} conflicting pair(s)",
-                    binding=len(homes) == n_stages)
+            out.add(
+                "separate_stages",
+                chain,
+                n == 0,
+                f"链条「{chain}」{n_stages}个环节分布在{len(homes)}个科室，冲突{n}对",
+                f"chain '{chain}': {n_stages} stages in {len(homes)} sections, {n} conflicting pair(s)",
+                binding=len(homes) == n_stages,
+            )
     where = {}
     for s in secs:
         for x in (*s.duties, *s.staff):
@@ -392,13 +491,23 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
     for gi, group in enumerate(r.apart):
         items = list(dict.fromkeys(group))
         homes = [where.get(x) for x in items]
-        out.add("apart", str(gi + 1), len(set(homes)) == len(homes) and None not in homes,
-                f"{'、'.join(items)}分设在不同科室", f"{', '.join(items)} in different sections")
+        out.add(
+            "apart",
+            str(gi + 1),
+            len(set(homes)) == len(homes) and None not in homes,
+            f"{'、'.join(items)}分设在不同科室",
+            f"{', '.join(items)} in different sections",
+        )
     for gi, group in enumerate(r.together):
         items = list(dict.fromkeys(group))
         homes = {where.get(x) for x in items}
-        out.add("together", str(gi + 1), len(homes) == 1 and None not in homes,
-                f"{'、'.join(items)}在同一科室", f"{', '.join(items)} in one section")
+        out.add(
+            "together",
+            str(gi + 1),
+            len(homes) == 1 and None not in homes,
+            f"{'、'.join(items)}在同一科室",
+            f"{', '.join(items)} in one section",
+        )
 
     # pins
     by_succ = {t: s for s in secs for t in s.successor_of}
@@ -413,11 +522,18 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             and s.deputy_posts == today.deputy_posts
             and s.kind is today.kind
         )
-        out.add("keep_section", sid, ok, f"科室「{today.name}」保持原样", f"section '{today.name}' kept as it is")
+        out.add(
+            "keep_section", sid, ok, f"科室「{today.name}」保持原样", f"section '{today.name}' kept as it is"
+        )
     for did, sid in pins.duty_sections.items():
         s = by_succ.get(sid)
-        out.add("duty_section", did, s is not None and did in s.duties,
-                f"职责{did}在延续{sid}的科室", f"duty {did} in the section continuing {sid}")
+        out.add(
+            "duty_section",
+            did,
+            s is not None and did in s.duties,
+            f"职责{did}在延续{sid}的科室",
+            f"duty {did} in the section continuing {sid}",
+        )
     stuck = []
     for p in dept.staff:
         if p.movable or not p.current_section:
@@ -426,34 +542,60 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
         if s is None or p.id not in s.staff:
             stuck.append(p.id)
     if any(not p.movable for p in dept.staff):
-        out.add("immovable", "", not stuck, "不可调动人员留在原科室的延续科室" + (f"；问题：{'、'.join(stuck)}" if stuck else ""),
-                "staff who cannot move stay in the section continuing theirs" + (f"; problems: {', '.join(stuck)}" if stuck else ""))
+        out.add(
+            "immovable",
+            "",
+            not stuck,
+            "不可调动人员留在原科室的延续科室" + (f"；问题：{'、'.join(stuck)}" if stuck else ""),
+            "staff who cannot move stay in the section continuing theirs"
+            + (f"; problems: {', '.join(stuck)}" if stuck else ""),
+        )
 
     # staffing
     small = [s.id for s in secs if len(s.staff) < r.min_section_staff]
-    out.add("min_section_staff", "", not small,
-            f"每个科室至少{r.min_section_staff}人" + (f"；不足：{'、'.join(small)}" if small else ""),
-            f"at least {r.min_section_staff} people per section" + (f"; short: {', '.join(small)}" if small else ""),
-            binding=any(len(s.staff) == r.min_section_staff for s in secs))
+    out.add(
+        "min_section_staff",
+        "",
+        not small,
+        f"每个科室至少{r.min_section_staff}人" + (f"；不足：{'、'.join(small)}" if small else ""),
+        f"at least {r.min_section_staff} people per section"
+        + (f"; short: {', '.join(small)}" if small else ""),
+        binding=any(len(s.staff) == r.min_section_staff for s in secs),
+    )
     if r.max_section_staff is not None:
         big = [s.id for s in secs if len(s.staff) > r.max_section_staff]
-        out.add("max_section_staff", "", not big,
-                f"每个科室至多{r.max_section_staff}人" + (f"；超出：{'、'.join(big)}" if big else ""),
-                f"at most {r.max_section_staff} people per section" + (f"; over: {', '.join(big)}" if big else ""),
-                binding=any(len(s.staff) == r.max_section_staff for s in secs))
+        out.add(
+            "max_section_staff",
+            "",
+            not big,
+            f"每个科室至多{r.max_section_staff}人" + (f"；超出：{'、'.join(big)}" if big else ""),
+            f"at most {r.max_section_staff} people per section"
+            + (f"; over: {', '.join(big)}" if big else ""),
+            binding=any(len(s.staff) == r.max_section_staff for s in secs),
+        )
     dev = r.max_load_deviation
     hi, lo = kp["max_load_ratio"], kp["min_load_ratio"]
     exact_hi, exact_lo = _exact_ratio_extremes(dept, secs)
-    out.add("max_load_deviation", "", exact_hi <= 1 + dev + RATIO_EPS and exact_lo >= 1 - dev - RATIO_EPS,
-            f"人均工作量比在{lo:.2f}～{hi:.2f}之间（允许{1 - dev:.2f}～{1 + dev:.2f}）",
-            f"load ratios {lo:.2f}–{hi:.2f} (allowed {1 - dev:.2f}–{1 + dev:.2f})",
-            binding=(1 + dev) - exact_hi < BINDING_REL or exact_lo - (1 - dev) < BINDING_REL)
+    out.add(
+        "max_load_deviation",
+        "",
+        exact_hi <= 1 + dev + RATIO_EPS and exact_lo >= 1 - dev - RATIO_EPS,
+        f"人均工作量比在{lo:.2f}～{hi:.2f}之间（允许{1 - dev:.2f}～{1 + dev:.2f}）",
+        f"load ratios {lo:.2f}–{hi:.2f} (allowed {1 - dev:.2f}–{1 + dev:.2f})",
+        binding=(1 + dev) - exact_hi < BINDING_REL or exact_lo - (1 - dev) < BINDING_REL,
+    )
     if r.max_staff_moves < 1:
         movable = sum(1 for p in dept.staff if p.movable and p.current_section)
         cap = math.floor(r.max_staff_moves * movable + 1e-9)
         moved = kp["staff_moved"]
-        out.add("max_staff_moves", "", moved <= cap, f"调整人员{moved}人（上限{cap}人）",
-                f"{moved} staff moved (cap {cap})", binding=moved == cap)
+        out.add(
+            "max_staff_moves",
+            "",
+            moved <= cap,
+            f"调整人员{moved}人（上限{cap}人）",
+            f"{moved} staff moved (cap {cap})",
+            binding=moved == cap,
+        )
     return tuple(out.items)
 
 
@@ -484,17 +626,26 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     for s in plan.sections:
         w = sum(dept.duty(d).workload_fte for d in s.duties if d in {x.id for x in dept.duties})
         c = sum(dept.person(p).capacity_fte for p in s.staff if p in {x.id for x in dept.staff})
-        if not math.isclose(w, s.workload_fte, abs_tol=1e-3) or not math.isclose(c, s.capacity_fte, abs_tol=1e-3):
-            mismatches.append(f"section {s.id}: totals {s.workload_fte}/{s.capacity_fte}, recomputed {w:.3f}/{c:.3f}")
+        if not math.isclose(w, s.workload_fte, abs_tol=1e-3) or not math.isclose(
+            c, s.capacity_fte, abs_tol=1e-3
+        ):
+            mismatches.append(
+                f"section {s.id}: totals {s.workload_fte}/{s.capacity_fte}, recomputed {w:.3f}/{c:.3f}"
+            )
         if main_function(dept, s.duties) != s.main_function:
-            mismatches.append(f"section {s.id}: main function {s.main_function}, recomputed {main_function(dept, s.duties)}")
+            mismatches.append(
+                f"section {s.id}: main function {s.main_function}, recomputed {main_function(dept, s.duties)}"
+            )
     baseline = compute_kpis(dept, today_sections(dept))
     for key, value in baseline.items():
         claimed = plan.baseline_kpis.get(key)
         if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
             mismatches.append(f"baseline kpi {key}: plan says {claimed}, recomputed {value}")
     return CheckReport(
-        findings=findings, kpis=kpis, terms=soft_terms(dept, plan.sections, scenario), kpi_mismatches=tuple(mismatches)
+        findings=findings,
+        kpis=kpis,
+        terms=soft_terms(dept, plan.sections, scenario),
+        kpi_mismatches=tuple(mismatches),
     )
 
 

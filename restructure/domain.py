@@ -116,7 +116,9 @@ class Person:
     id: StaffId = doc("staff code, unique in the department")
     rank: Rank = doc("chief, deputy or staff: the post held today")
     name: str | None = doc("personal name; exports can pseudonymise it", default=None)
-    current_section: SectionId | None = doc("where the person works today; None = newly assigned", default=None)
+    current_section: SectionId | None = doc(
+        "where the person works today; None = newly assigned", default=None
+    )
     establishment: Establishment = doc("行政编 / 事业编 / 其他", default=Establishment.ADMINISTRATIVE)
     capacity_fte: float = doc("share of a full-time workload the person can carry, in (0, 1]", default=1.0)
     skills: tuple[str, ...] = doc("skills the person brings", default=())
@@ -195,7 +197,9 @@ class Rules:
     keep_section_count: bool = doc("as many sections as today (内设机构个数不变)", default=False)
     keep_leadership_posts: bool = doc("same total of chief+deputy posts, no more chief posts", default=True)
     max_deputies_per_section: int = doc("deputy posts per section at most", default=3)
-    single_section: tuple[str, ...] = doc("functions whose duties all sit in one section", default=("support",))
+    single_section: tuple[str, ...] = doc(
+        "functions whose duties all sit in one section", default=("support",)
+    )
     separate_stages: bool = doc("stages of one chain in different sections", default=True)
     max_nonbusiness_section_share: float = doc("share of non-business sections at most", default=0.30)
     min_business_staff_share: float = doc("share of staff FTE in business sections at least", default=0.0)
@@ -207,7 +211,8 @@ class Rules:
     together: tuple[tuple[str, ...], ...] = doc("duty or staff ids kept in one section", default=())
     apart: tuple[tuple[str, ...], ...] = doc("duty or staff ids kept in different sections", default=())
     plan_month: str | None = doc(
-        "YYYY-MM the plan takes effect; key tasks ended before it get no dynamic section (added)", default=None
+        "YYYY-MM the plan takes effect; key tasks ended before it get no dynamic section (added)",
+        default=None,
     )
 
 
@@ -250,8 +255,14 @@ class Weights:
 
 def weights_dict(w: Weights) -> dict[str, float]:
     """Soft goal -> weight, the one list of soft goals the model and the checker share."""
-    return {"balance": w.balance, "cohesion": w.cohesion, "disruption": w.disruption, "skills": w.skills,
-            "posts": w.posts, "structure": w.structure}
+    return {
+        "balance": w.balance,
+        "cohesion": w.cohesion,
+        "disruption": w.disruption,
+        "skills": w.skills,
+        "posts": w.posts,
+        "structure": w.structure,
+    }
 
 
 @dataclass(frozen=True)
@@ -284,7 +295,9 @@ class Scenario:
         default_factory=dict,
     )
     source: str = doc("the TOML file this came from", default="")
-    settings: Mapping[str, Any] = doc("the merged TOML (after extends), for hashing and saving", default_factory=dict)
+    settings: Mapping[str, Any] = doc(
+        "the merged TOML (after extends), for hashing and saving", default_factory=dict
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -344,7 +357,9 @@ class Explanation:
     confirmed: bool = doc("the conflict was confirmed infeasible by an independent re-solve", default=False)
     minimal: bool = doc("every conflict member was shown to be needed", default=False)
     binding: tuple[Finding, ...] = doc("feasible: rules at their limit", default=())
-    duty_reasons: Mapping[DutyId, tuple[str, str]] = doc("duty -> (zh, en) reason for its section", default_factory=dict)
+    duty_reasons: Mapping[DutyId, tuple[str, str]] = doc(
+        "duty -> (zh, en) reason for its section", default_factory=dict
+    )
     note_zh: str = doc("a summary sentence, Chinese", default="")
     note_en: str = doc("a summary sentence, English", default="")
 

@@ -38,7 +38,9 @@ def _assumption_solve(inst: Instance, settings: SolverSettings, on: list[int], t
     return raw.status, core, bm
 
 
-def explain_infeasible(inst: Instance, settings: SolverSettings, *, time_limit_s: float = 10.0) -> Explanation:
+def explain_infeasible(
+    inst: Instance, settings: SolverSettings, *, time_limit_s: float = 10.0
+) -> Explanation:
     """``inst`` should be prepared with ``explain=True`` so the section caps can be named."""
     probe = build(inst, switchable=True, with_objective=False)
     registry = probe.guard.registry
@@ -75,10 +77,15 @@ def explain_infeasible(inst: Instance, settings: SolverSettings, *, time_limit_s
         i += 1
     confirmed = _confirm(inst, settings, members, time_limit_s)
     conflicts = tuple(
-        Finding(registry[m].rule, registry[m].instance, "conflict", registry[m].zh, registry[m].en) for m in members
+        Finding(registry[m].rule, registry[m].instance, "conflict", registry[m].zh, registry[m].en)
+        for m in members
     )
     zh = "以下规则不能同时满足：" + "；".join(f.zh for f in conflicts) + "。放宽其中任一条即可形成方案。"
-    en = "These rules cannot all hold: " + "; ".join(f.en for f in conflicts) + ". Relaxing any one of them gives a plan."
+    en = (
+        "These rules cannot all hold: "
+        + "; ".join(f.en for f in conflicts)
+        + ". Relaxing any one of them gives a plan."
+    )
     if len(conflicts) == 2:
         zh = f"{conflicts[0].zh}，但{conflicts[1].zh}。放宽其中任一条即可形成方案。"
         en = f"{conflicts[0].en}, but {conflicts[1].en}. Relaxing either gives a plan."
@@ -115,24 +122,42 @@ def duty_reasons(inst: Instance, sections: list[PlanSection]) -> dict[str, tuple
         for did in sec.duties:
             d = dept.duty(did)
             if d.current_section in pins.keep_sections:
-                out[did] = (f"原科室「{today_name[d.current_section]}」按决定保持原样",
-                            f"its section '{today_name[d.current_section]}' is kept as it is by decision")
+                out[did] = (
+                    f"原科室「{today_name[d.current_section]}」按决定保持原样",
+                    f"its section '{today_name[d.current_section]}' is kept as it is by decision",
+                )
             elif did in pins.duty_sections:
                 out[did] = ("由规划人员指定", "placed here by the planner")
             elif sec.kind is SectionKind.DYNAMIC:
-                out[did] = (f"重点工作「{d.key_task}」由动态科室承担", f"key task '{d.key_task}' is run by a dynamic section")
+                out[did] = (
+                    f"重点工作「{d.key_task}」由动态科室承担",
+                    f"key task '{d.key_task}' is run by a dynamic section",
+                )
             elif d.function.value in r.single_section and len(inst.duties_of_function(d.function)) > 1:
-                out[did] = (f"{FUNCTION_ZH[d.function]}职责集中于一个科室",
-                            f"all {FUNCTION_EN[d.function]} duties sit in one section")
+                out[did] = (
+                    f"{FUNCTION_ZH[d.function]}职责集中于一个科室",
+                    f"all {FUNCTION_EN[d.function]} duties sit in one section",
+                )
             elif d.current_section and d.current_section in sec.successor_of:
-                out[did] = (f"随原科室「{today_name[d.current_section]}」延续", f"stays with its section '{today_name[d.current_section]}'")
+                out[did] = (
+                    f"随原科室「{today_name[d.current_section]}」延续",
+                    f"stays with its section '{today_name[d.current_section]}'",
+                )
             elif d.group and d.group == top_group:
-                out[did] = (f"与业务板块「{d.group}」其他职责合并", f"joins the other duties of business line '{d.group}'")
+                out[did] = (
+                    f"与业务板块「{d.group}」其他职责合并",
+                    f"joins the other duties of business line '{d.group}'",
+                )
             elif d.chain and r.separate_stages:
-                out[did] = (f"链条「{d.chain}」的「{d.stage}」环节须与其他环节分设",
-                            f"stage '{d.stage}' of chain '{d.chain}' must sit apart from the other stages")
+                out[did] = (
+                    f"链条「{d.chain}」的「{d.stage}」环节须与其他环节分设",
+                    f"stage '{d.stage}' of chain '{d.chain}' must sit apart from the other stages",
+                )
             elif d.function is Function.KEY_TASK:
-                out[did] = ("重点工作未设动态科室，由基本科室承担", "key task without a dynamic section, run by a basic section")
+                out[did] = (
+                    "重点工作未设动态科室，由基本科室承担",
+                    "key task without a dynamic section, run by a basic section",
+                )
             else:
                 out[did] = ("为均衡各科室工作量而调整", "moved to even out workload per FTE")
     return out

@@ -62,7 +62,9 @@ def solve(
     inst = prepare(scenario, aggregate_staff=not naive)
     bm = build(inst, symmetry_breaking=not naive)
     if not naive:
-        add_hint(bm, hints.from_plan(inst, hint) if hint is not None and hint.has_plan else hints.from_today(inst))
+        add_hint(
+            bm, hints.from_plan(inst, hint) if hint is not None and hint.has_plan else hints.from_today(inst)
+        )
     raw, _ = run(bm, settings, on_progress=on_progress, stop=stop)
     base = baseline_of(scenario)
     info = SolverInfo(
@@ -113,10 +115,17 @@ def solve(
         ex = Explanation(
             binding=tuple(violated),
             note_zh="求解器给出的方案未通过独立校验，已拒绝：" + "；".join(f.zh for f in violated),
-            note_en="The solver's plan failed the independent check and was rejected: " + "; ".join(f.en for f in violated),
+            note_en="The solver's plan failed the independent check and was rejected: "
+            + "; ".join(f.en for f in violated),
         )
-        return Plan(status=Status.INVALID, sections=(), kpis={}, explanation=ex,
-                    solver=replace(info, status=Status.INVALID), **common)
+        return Plan(
+            status=Status.INVALID,
+            sections=(),
+            kpis={},
+            explanation=ex,
+            solver=replace(info, status=Status.INVALID),
+            **common,
+        )
     binding = tuple(f for f in findings if f.status == "binding")
     ex = Explanation(
         binding=binding,
@@ -179,33 +188,99 @@ def changes(dept: Department, sections: list[PlanSection]) -> list[Change]:
         for did in s.duties:
             d = dept.duty(did)
             if d.current_section and d.current_section not in s.successor_of:
-                out.append(Change("duty_move", did, d.name, d.current_section, s.id,
-                                  f"职责由「{today[d.current_section]}」划入「{s.name}」",
-                                  f"duty moves from '{today[d.current_section]}' to '{s.name}'"))
+                out.append(
+                    Change(
+                        "duty_move",
+                        did,
+                        d.name,
+                        d.current_section,
+                        s.id,
+                        f"职责由「{today[d.current_section]}」划入「{s.name}」",
+                        f"duty moves from '{today[d.current_section]}' to '{s.name}'",
+                    )
+                )
             elif not d.current_section:
-                out.append(Change("duty_move", did, d.name, None, s.id, f"新增职责，由「{s.name}」承担",
-                                  f"new duty, taken on by '{s.name}'"))
+                out.append(
+                    Change(
+                        "duty_move",
+                        did,
+                        d.name,
+                        None,
+                        s.id,
+                        f"新增职责，由「{s.name}」承担",
+                        f"new duty, taken on by '{s.name}'",
+                    )
+                )
         for pid in s.staff:
             p = dept.person(pid)
             if p.current_section and p.current_section not in s.successor_of:
-                out.append(Change("staff_move", pid, p.name or pid, p.current_section, s.id,
-                                  f"由「{today[p.current_section]}」调整到「{s.name}」",
-                                  f"moves from '{today[p.current_section]}' to '{s.name}'"))
+                out.append(
+                    Change(
+                        "staff_move",
+                        pid,
+                        p.name or pid,
+                        p.current_section,
+                        s.id,
+                        f"由「{today[p.current_section]}」调整到「{s.name}」",
+                        f"moves from '{today[p.current_section]}' to '{s.name}'",
+                    )
+                )
             post = "chief" if s.chief == pid else ("deputy" if pid in s.deputies else "staff")
             if p.rank is Rank.CHIEF and post != "chief":
                 zh = "由科长改任副科长" if post == "deputy" else "不再担任科室正职，另行安排"
-                en = "from section chief to deputy chief" if post == "deputy" else "no longer a section chief; to be placed"
-                out.append(Change("post_change", pid, p.name or pid, p.current_section, s.id, f"{zh}（{s.name}）", f"{en} ({s.name})"))
+                en = (
+                    "from section chief to deputy chief"
+                    if post == "deputy"
+                    else "no longer a section chief; to be placed"
+                )
+                out.append(
+                    Change(
+                        "post_change",
+                        pid,
+                        p.name or pid,
+                        p.current_section,
+                        s.id,
+                        f"{zh}（{s.name}）",
+                        f"{en} ({s.name})",
+                    )
+                )
             elif p.rank is Rank.DEPUTY and post != "deputy":
-                out.append(Change("post_change", pid, p.name or pid, p.current_section, s.id,
-                                  f"不再担任副科长（{s.name}副职已满）", f"no longer a deputy chief ({s.name} has no free deputy post)"))
+                out.append(
+                    Change(
+                        "post_change",
+                        pid,
+                        p.name or pid,
+                        p.current_section,
+                        s.id,
+                        f"不再担任副科长（{s.name}副职已满）",
+                        f"no longer a deputy chief ({s.name} has no free deputy post)",
+                    )
+                )
         if not s.chief:
-            out.append(Change("vacancy", s.id, s.name, None, s.id, f"「{s.name}」正职空缺，需选任",
-                              f"chief post of '{s.name}' is vacant and must be filled"))
+            out.append(
+                Change(
+                    "vacancy",
+                    s.id,
+                    s.name,
+                    None,
+                    s.id,
+                    f"「{s.name}」正职空缺，需选任",
+                    f"chief post of '{s.name}' is vacant and must be filled",
+                )
+            )
         if len(s.deputies) < s.deputy_posts:
             n = s.deputy_posts - len(s.deputies)
-            out.append(Change("vacancy", s.id, s.name, None, s.id, f"「{s.name}」副职空缺{n}个",
-                              f"{n} deputy post(s) of '{s.name}' vacant"))
+            out.append(
+                Change(
+                    "vacancy",
+                    s.id,
+                    s.name,
+                    None,
+                    s.id,
+                    f"「{s.name}」副职空缺{n}个",
+                    f"{n} deputy post(s) of '{s.name}' vacant",
+                )
+            )
     return out
 
 

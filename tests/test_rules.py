@@ -4,18 +4,24 @@ infeasible case whose minimal conflict names the rule."""
 from __future__ import annotations
 
 import pytest
+from builders import duty, key_task, scenario, section, staff_for, with_rules
 
-from builders import duty, key_task, person, scenario, section, staff_for, with_rules
 from restructure.check import check_plan
 from restructure.domain import Pins, Rules, Status
 from restructure.planning import solve
 
-LOOSE = dict(min_section_staff=1, max_load_deviation=1.0, max_nonbusiness_section_share=1.0, single_section=())
+LOOSE = dict(
+    min_section_staff=1, max_load_deviation=1.0, max_nonbusiness_section_share=1.0, single_section=()
+)
 
 
 def two_sections(**rules):
     secs = [section("S1", "甲科", deputy=1), section("S2", "乙科")]
-    duties = [duty("D1", "S1", 1.0, group="A"), duty("D2", "S1", 1.0, group="A"), duty("D3", "S2", 1.0, group="B")]
+    duties = [
+        duty("D1", "S1", 1.0, group="A"),
+        duty("D2", "S1", 1.0, group="A"),
+        duty("D3", "S2", 1.0, group="B"),
+    ]
     staff = staff_for("S1", 2, deputies=1) + staff_for("S2", 1)
     return scenario(secs, duties, staff, rules=Rules(**{**LOOSE, **rules}))
 
@@ -52,9 +58,13 @@ def test_max_basic_sections_merges_and_conflicts_with_apart():
 
 def test_keep_section_count_against_a_chain_of_three_stages():
     secs = [section("S1"), section("S2")]
-    duties = [duty(f"D{i}", "S1", 1.0, chain="项目", stage=st) for i, st in enumerate(["指南", "评审", "监督"])]
+    duties = [
+        duty(f"D{i}", "S1", 1.0, chain="项目", stage=st) for i, st in enumerate(["指南", "评审", "监督"])
+    ]
     staff = staff_for("S1", 2) + staff_for("S2", 2)
-    sc = scenario(secs, duties, staff, rules=Rules(**LOOSE, keep_section_count=True, keep_leadership_posts=False))
+    sc = scenario(
+        secs, duties, staff, rules=Rules(**LOOSE, keep_section_count=True, keep_leadership_posts=False)
+    )
     assert conflict_rules(solve(sc)) == {("keep_section_count", ""), ("separate_stages", "项目")}
     ok = with_rules(sc, keep_section_count=False)
     plan = solve(ok)
@@ -108,8 +118,12 @@ def test_dynamic_section_only_for_live_key_task():
         duty("K1", "S1", 1.0, "key_task", key_task="KT1"),
     ]
     staff = staff_for("S1", 3) + staff_for("S2", 2)
-    rules = Rules(**{**LOOSE, "keep_leadership_posts": False, "max_basic_sections": 2, "apart": (("D1", "D2", "K1"),)})
-    sc = scenario(secs, duties, staff, key_tasks=[key_task("KT1", "营商环境", "2025-01", "2027-12")], rules=rules)
+    rules = Rules(
+        **{**LOOSE, "keep_leadership_posts": False, "max_basic_sections": 2, "apart": (("D1", "D2", "K1"),)}
+    )
+    sc = scenario(
+        secs, duties, staff, key_tasks=[key_task("KT1", "营商环境", "2025-01", "2027-12")], rules=rules
+    )
     plan = solve(sc)
     assert_valid(sc, plan)
     dyn = [s for s in plan.sections if s.kind.value == "dynamic"]
@@ -195,13 +209,16 @@ def test_load_deviation_balances_or_conflicts():
     secs = [section("S1"), section("S2")]
     duties = [duty("D1", "S1", 1.0), duty("D2", "S1", 1.0), duty("D3", "S2", 1.0), duty("D4", "S2", 3.0)]
     staff = staff_for("S1", 3) + staff_for("S2", 3)
-    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "max_load_deviation": 0.1, "apart": (("D1", "D4"),)}))
+    sc = scenario(
+        secs, duties, staff, rules=Rules(**{**LOOSE, "max_load_deviation": 0.1, "apart": (("D1", "D4"),)})
+    )
     plan = solve(sc)
     report = assert_valid(sc, plan)
     assert report.kpis["max_load_ratio"] <= 1.1 + 1e-9 and report.kpis["min_load_ratio"] >= 0.9 - 1e-9
     # the 3-FTE duty alone, with at most 2 people: 1.5x the average, beyond ±10 %
-    bad = with_rules(sc, apart=(("D1", "D4"), ("D2", "D4"), ("D3", "D4")), max_section_staff=2,
-                     keep_leadership_posts=False)
+    bad = with_rules(
+        sc, apart=(("D1", "D4"), ("D2", "D4"), ("D3", "D4")), max_section_staff=2, keep_leadership_posts=False
+    )
     assert ("max_load_deviation", "") in conflict_rules(solve(bad))
 
 
@@ -210,8 +227,15 @@ def test_max_staff_moves():
     secs = [section("S1", "甲科"), section("S2", "乙科")]
     duties = [duty("D1", "S1", 1.0), duty("D2", "S1", 1.0), duty("D3", "S2", 1.0)]
     staff = staff_for("S1", 2) + staff_for("S2", 2)
-    rules = Rules(**{**LOOSE, "min_section_staff": 1, "apart": (("D1", "D2", "D3"),),
-                     "keep_leadership_posts": False, "max_staff_moves": 0.25})
+    rules = Rules(
+        **{
+            **LOOSE,
+            "min_section_staff": 1,
+            "apart": (("D1", "D2", "D3"),),
+            "keep_leadership_posts": False,
+            "max_staff_moves": 0.25,
+        }
+    )
     sc = scenario(secs, duties, staff, rules=rules)
     plan = solve(sc)
     assert_valid(sc, plan)
@@ -238,4 +262,6 @@ def test_chief_displaced_by_merge_is_listed_as_post_change():
 def test_same_seed_same_plan(seed):
     sc = two_sections(max_basic_sections=1, max_dynamic_sections=0, keep_leadership_posts=False)
     a, b = solve(sc, seed=seed), solve(sc, seed=seed)
-    assert [(s.duties, s.staff, s.chief) for s in a.sections] == [(s.duties, s.staff, s.chief) for s in b.sections]
+    assert [(s.duties, s.staff, s.chief) for s in a.sections] == [
+        (s.duties, s.staff, s.chief) for s in b.sections
+    ]

@@ -83,8 +83,19 @@ def _fill_posts(dept: Department, staff: list[str], succ: tuple[str, ...], n_dep
 
 def _name_and_number(inst: Instance, raw: list[dict]) -> list[PlanSection]:
     dept = inst.dept
-    order = {f: i for i, f in enumerate((Function.SUPPORT, Function.POLICY, Function.LICENSING,
-                                         Function.BUSINESS, Function.ENFORCEMENT, Function.KEY_TASK))}
+    order = {
+        f: i
+        for i, f in enumerate(
+            (
+                Function.SUPPORT,
+                Function.POLICY,
+                Function.LICENSING,
+                Function.BUSINESS,
+                Function.ENFORCEMENT,
+                Function.KEY_TASK,
+            )
+        )
+    }
     today_pos = {s: i for i, s in enumerate(inst.today)}
 
     def key(r: dict):
@@ -104,7 +115,8 @@ def _name_and_number(inst: Instance, raw: list[dict]) -> list[PlanSection]:
             nd += 1
             sid = f"X{nd:02d}"
         override = inst.scenario.section_names.get(sid) or next(
-            (inst.scenario.section_names[s] for s in r["successor_of"] if s in inst.scenario.section_names), None
+            (inst.scenario.section_names[s] for s in r["successor_of"] if s in inst.scenario.section_names),
+            None,
         )
         out.append(
             PlanSection(

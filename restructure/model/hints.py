@@ -77,7 +77,11 @@ def from_today(inst: Instance) -> dict:
         else:
             # merge into the used slot with the same main function, else the lightest one
             used = sorted(set(slot_of_today.values()) & set(basic)) or basic
-            same = [k for k in used if any(main(t) == main(group[0]) for t, kk in slot_of_today.items() if kk == k)]
+            same = [
+                k
+                for k in used
+                if any(main(t) == main(group[0]) for t, kk in slot_of_today.items() if kk == k)
+            ]
             k = min(same or used, key=lambda k: sum(load(t) for t, kk in slot_of_today.items() if kk == k))
         for s in group:
             slot_of_today[s] = k
@@ -114,7 +118,9 @@ def from_today(inst: Instance) -> dict:
 def from_plan(inst: Instance, plan: Plan) -> dict:
     """A previous plan mapped onto slots of the same kind, in order."""
     h = _empty(inst)
-    free = {kind: [s.index for s in inst.slots if s.kind is kind and s.pinned is None] for kind in SectionKind}
+    free = {
+        kind: [s.index for s in inst.slots if s.kind is kind and s.pinned is None] for kind in SectionKind
+    }
     pinned = {s.pinned: s.index for s in inst.slots if s.pinned}
     slot_of: dict[str, int] = {}
     for sec in plan.sections:

@@ -125,16 +125,20 @@ def prepare(scenario: Scenario, *, aggregate_staff: bool = True, explain: bool =
     """
     dept = scenario.department
     rules = scenario.rules
-    dec = _decimals_needed(
-        [d.workload_fte for d in dept.duties] + [p.capacity_fte for p in dept.staff]
-    )
+    dec = _decimals_needed([d.workload_fte for d in dept.duties] + [p.capacity_fte for p in dept.staff])
     scale = 10**dec
     work = tuple(max(1, round(d.workload_fte * scale)) for d in dept.duties)
 
     singles = _referenced_staff(scenario)
     buckets: dict[tuple, list[Person]] = defaultdict(list)
     for p in dept.staff:
-        key: tuple = (p.current_section, p.rank, round(p.capacity_fte * scale), frozenset(p.skills), p.movable)
+        key: tuple = (
+            p.current_section,
+            p.rank,
+            round(p.capacity_fte * scale),
+            frozenset(p.skills),
+            p.movable,
+        )
         if not aggregate_staff or p.id in singles:
             key = (*key, p.id)
         buckets[key].append(p)
@@ -166,7 +170,9 @@ def prepare(scenario: Scenario, *, aggregate_staff: bool = True, explain: bool =
     for kind, count in ((SectionKind.BASIC, n_basic), (SectionKind.DYNAMIC, n_dyn)):
         pins_here = [s.id for s in pinned if s.kind is kind]
         for j in range(count):
-            slots.append(Slot(index=len(slots), kind=kind, pinned=pins_here[j] if j < len(pins_here) else None))
+            slots.append(
+                Slot(index=len(slots), kind=kind, pinned=pins_here[j] if j < len(pins_here) else None)
+            )
 
     today = tuple(s.id for s in dept.sections)
     d_of: dict[str, list[int]] = {s: [] for s in today}

@@ -84,7 +84,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         if self.first is None:
             self.first = now
         if self.on_progress is not None:
-            self.on_progress(Progress(now, self.objective_value / POINTS, self.best_objective_bound / POINTS, self.count))
+            self.on_progress(
+                Progress(now, self.objective_value / POINTS, self.best_objective_bound / POINTS, self.count)
+            )
         if self.stop is not None and self.stop.is_set():  # a stop that came before the search began
             self.stop_search()
 
@@ -162,7 +164,9 @@ def run(
             "succ": {s: [solver.value(var) for var in row] for s, row in v.succ.items()},
             "deputy_posts": [solver.value(var) for var in v.deputy_posts],
             "active": [solver.value(var) for var in v.active],
-            "terms": {p_name: solver.value(bm.term_expr(p_name)) for p_name in {p.name for p in bm.penalties}},
+            "terms": {
+                p_name: solver.value(bm.term_expr(p_name)) for p_name in {p.name for p in bm.penalties}
+            },
         }
     first = watcher.first if watcher.first is not None else (seconds if has else None)
     return RawSolution(status, objective, bound, seconds, first, values, watcher.count), solver

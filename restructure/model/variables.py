@@ -69,11 +69,14 @@ class Vars:
         return cp_model.LinearExpr.weighted_sum([row[k] for row in self.x], list(self.inst.work))
 
     def load_of(self, k: int, duties: list[int]) -> cp_model.LinearExpr:
-        return cp_model.LinearExpr.weighted_sum([self.x[i][k] for i in duties], [self.inst.work[i] for i in duties])
+        return cp_model.LinearExpr.weighted_sum(
+            [self.x[i][k] for i in duties], [self.inst.work[i] for i in duties]
+        )
 
     def capacity(self, k: int) -> cp_model.LinearExpr:
-        return cp_model.LinearExpr.weighted_sum([self.n[c.index][k] for c in self.inst.classes],
-                                                [c.capacity for c in self.inst.classes])
+        return cp_model.LinearExpr.weighted_sum(
+            [self.n[c.index][k] for c in self.inst.classes], [c.capacity for c in self.inst.classes]
+        )
 
     def heads(self, k: int) -> cp_model.LinearExpr:
         return sum(self.n[c.index][k] for c in self.inst.classes)

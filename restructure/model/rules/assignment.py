@@ -6,6 +6,8 @@ These are not planner rules that could be relaxed, so nothing here goes through 
 
 from __future__ import annotations
 
+import itertools
+
 from ortools.sat.python import cp_model
 
 from restructure.model.instance import Instance
@@ -27,7 +29,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     # Unpinned slots of one kind are interchangeable: use them in order (cheap and sound).
     for kind_slots in (inst.slots_of(kind) for kind in {s.kind for s in inst.slots} if v.symmetry_breaking):
         free = [k for k in kind_slots if inst.slots[k].pinned is None]
-        for a, b in zip(free, free[1:], strict=False):
+        for a, b in itertools.pairwise(free):
             m.add_implication(v.active[b], v.active[a])
 
     # Successors: each of today's sections is continued by at most one new section, which
@@ -62,6 +64,8 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             moved_duties.append(n_d - sum(stay_d))
         if n_p:
             moved_staff.append(n_p - sum(stay_p))
-    v.moved_duties = sum(moved_duties)
-    v.moved_staff = sum(moved_staff)
+    v.moved_duties = m.new_int_var(0, len(inst.duties), "moved_duties")
+    m.add(v.moved_duties == sum(moved_duties))
+    v.moved_staff = m.new_int_var(0, sum(c.size for c in inst.classes), "moved_staff")
+    m.add(v.moved_staff == sum(moved_staff))
     return [Penalty("disruption", v.moved_duties + v.moved_staff)]

@@ -1,14 +1,14 @@
 """What kind of work sections do: 综合保障 in one section, 集中许可, dynamic sections only for
-live key tasks (one key task each), and the share of non-business sections and staff."""
+live key tasks (one key task each and one section per key task), and the share of non-business sections and staff."""
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
 from restructure.domain import Function, SectionKind
-from restructure.terms import FUNCTION_ZH
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
+from restructure.terms import FUNCTION_ZH
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
@@ -37,17 +37,22 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         lits = guard(
             "dynamic_for_key_tasks_only",
             "",
-            f"动态科室只承担进行中的重点工作（{len(live)}项），每个动态科室对应一项",
-            f"dynamic sections hold only duties of live key tasks ({len(live)}), one key task each",
+            f"动态科室只承担进行中的重点工作（{len(live)}项），每个动态科室对应一项，一项重点工作只设一个动态科室",
+            f"dynamic sections hold only duties of live key tasks ({len(live)}), one key task each and one section per key task",
         )
+        tasks_of: dict[str, list] = {t: [] for t in live}
         for k in dyn:
             task = {t: m.new_bool_var(f"task[{k},{t}]") for t in live}
+            for t in live:
+                tasks_of[t].append(task[t])
             m.add(sum(task.values()) <= 1).only_enforce_if(lits)
             for i, d in enumerate(inst.duties):
                 if d.function is Function.KEY_TASK and d.key_task in task:
                     m.add_implication(v.x[i][k], task[d.key_task]).only_enforce_if(lits)
                 else:
                     m.add(v.x[i][k] == 0).only_enforce_if(lits)
+        for t in live:  # one key task, one dynamic section (因事设置)
+            m.add(sum(tasks_of[t]) <= 1).only_enforce_if(lits)
 
     share = r.max_nonbusiness_section_share
     if share < 1:

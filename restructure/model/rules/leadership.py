@@ -66,5 +66,10 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     filled = sum(chief_filled)
     v.chief_filled = chief_filled
     # chiefs who lose their chief post + deputies who lose theirs + chief posts left vacant
-    post_changes = (inst.chiefs_total() - filled) + (inst.deputies_total() - sum(deputy_kept)) + (nsec - filled)
+    people = inst.chiefs_total() + inst.deputies_total() + inst.n_slots
+    post_changes = m.new_int_var(0, people, "post_changes")
+    m.add(
+        post_changes
+        == (inst.chiefs_total() - filled) + (inst.deputies_total() - sum(deputy_kept)) + (nsec - filled)
+    )
     return [Penalty("posts", post_changes)]

@@ -31,7 +31,10 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         for k in K:
             for i in duties:
                 m.add_implication(v.x[i][k], present[k])
-        splits.append(sum(present) - 1)
+        # a non-negative variable, so that the objective's trivial bound is 0, not -|groups|
+        split = m.new_int_var(0, inst.n_slots - 1, f"split[{g}]")
+        m.add(split >= sum(present) - 1)
+        splits.append(split)
 
     needed: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(inst.duties):
