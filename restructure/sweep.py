@@ -134,7 +134,7 @@ def sweep_points(results: Sequence[JobResult]) -> list[SweepPoint]:
 
 def points_rows(points: Sequence[SweepPoint], keys: Sequence[str]) -> list[dict[str, Any]]:
     return [
-        {"variant": p.name}
+        {"no": i, "variant": p.name}  # "no" is the number that labels the point in pareto.png
         | {k: p.overrides.get(k, "") for k in keys}
         | {
             "status": p.status,
@@ -143,7 +143,7 @@ def points_rows(points: Sequence[SweepPoint], keys: Sequence[str]) -> list[dict[
             "pareto": p.pareto,
             "run_id": "" if p.run_id is None else p.run_id,
         }
-        for p in points
+        for i, p in enumerate(points, start=1)
     ]
 
 
@@ -237,7 +237,7 @@ def run_sweep(
     write_csv_rows(
         table,
         points_rows(points, keys),
-        columns=["variant", *keys, "status", "balance", "disruption", "pareto", "run_id"],
+        columns=["no", "variant", *keys, "status", "balance", "disruption", "pareto", "run_id"],
     )
     png = plot_front(points, out_dir / "pareto.png", title=path.stem) if plot else None
     return SweepResult(batch=batch, points=tuple(points), table_csv=table, plot_png=png)

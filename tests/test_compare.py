@@ -16,7 +16,7 @@ from restructure.compare import (
     kpi_comparison,
     load_plans,
 )
-from restructure.io import build_department, read_tables
+from restructure.io import load_department
 from restructure.plan_io import read_plan
 from restructure.store import RunStore
 
@@ -25,7 +25,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
 
 @pytest.fixture(scope="module")
 def dept():
-    return build_department(read_tables(FIXTURE))
+    return load_department(FIXTURE)
 
 
 @pytest.fixture(scope="module")

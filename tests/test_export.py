@@ -16,7 +16,7 @@ from docx import Document
 
 from restructure.domain import Explanation, Finding, Plan, SolverInfo, Status
 from restructure.export import csv_zip_bytes, docx_bytes, export_plan, markdown_text, xlsx_bytes
-from restructure.io import build_department, read_tables
+from restructure.io import load_department
 from restructure.plan_io import read_plan, write_csv_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
@@ -28,7 +28,7 @@ REAL_NAMES = ("王建国", "李秀英", "张伟", "刘洋", "杨帆", "赵敏", 
 
 @pytest.fixture(scope="module")
 def dept():
-    return build_department(read_tables(FIXTURE))
+    return load_department(FIXTURE)
 
 
 @pytest.fixture(scope="module")

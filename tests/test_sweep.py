@@ -56,9 +56,9 @@ def test_sweep_runs_the_grid_and_marks_the_front(tmp_path):
     lines = result.table_csv.read_bytes().decode("utf-8-sig").splitlines()
     assert (
         lines[0]
-        == "variant,rules.max_basic_sections,objective.disruption,status,balance,disruption,pareto,run_id"
+        == "no,variant,rules.max_basic_sections,objective.disruption,status,balance,disruption,pareto,run_id"
     )
-    assert sum(line.split(",")[6] == "True" for line in lines[1:]) == len(result.front)
+    assert sum(line.split(",")[7] == "True" for line in lines[1:]) == len(result.front)
     assert result.plot_png is not None and result.plot_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
