@@ -419,7 +419,7 @@ def sweep(
         show_progress=True,
     )
     table = Table()
-    table.add_column(_say(lang, "变体", "variant"))
+    table.add_column("#")  # the variant's number in pareto.csv and on the plot; names are long
     for key in grid:
         table.add_column(key)
     for zh, en in [
@@ -429,9 +429,9 @@ def sweep(
         ("帕累托", "Pareto"),
     ]:
         table.add_column(_say(lang, zh, en))
-    for p in result.points:
+    for i, p in enumerate(result.points, start=1):
         table.add_row(
-            p.name,
+            str(i),
             *[str(p.overrides.get(k, "")) for k in grid],
             p.status,
             _num(p.balance),
