@@ -1,0 +1,173 @@
+"""Compare page: saved plans of one department side by side, KPI deltas, and who sits differently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import state
+from app_pages.i18n import t
+from app_pages.widgets import kpi_label, uniform_frame
+from restructure.compare import LabeledPlan, comparison_columns, duty_diff, kpi_comparison
+from restructure.domain import Department, Plan
+from restructure.errors import InputError
+from restructure.scenario import load_scenario
+from restructure.store import RunRecord
+
+CHART_KPIS = (
+    "max_load_ratio",
+    "min_load_ratio",
+    "stage_conflicts",
+    "groups_split",
+    "duties_moved",
+    "staff_moved",
+    "post_changes",
+    "skill_gaps",
+)
+
+
+def run_label(rec: RunRecord) -> str:
+    return f"#{rec.id} {rec.label or rec.scenario}"
+
+
+def run_option(rec: RunRecord) -> str:
+    return f"{run_label(rec)} · {t(f'status_{rec.status}')} · {rec.created_at[:16].replace('T', ' ')}"
+
+
+def _cell(value: Any, kpi: str) -> str:
+    if value is None:
+        return ""
+    if kpi == "status":
+        return t(f"status_{value}")
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def kpi_table(labeled: list[LabeledPlan], reference: int, lang: str) -> pd.DataFrame:
+    rows = kpi_comparison(labeled, reference, lang=lang)
+    columns = [c for c in comparison_columns(labeled, reference) if c != "kpi"]
+    shown = [{c: _cell(r.get(c), r["kpi"]) if c != "label" else r["label"] for c in columns} for r in rows]
+    frame = uniform_frame(shown, columns)
+    return frame.rename(columns={"label": t("col_kpi")})
+
+
+def kpi_chart(labeled: list[LabeledPlan], lang: str) -> alt.FacetChart:
+    rows = [
+        {"plan": lp.label, "kpi": kpi_label(k, lang), "value": float(lp.plan.kpis[k])}
+        for k in CHART_KPIS
+        for lp in labeled
+        if k in lp.plan.kpis
+    ]
+    frame = pd.DataFrame(rows, columns=["plan", "kpi", "value"])
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("plan:N", title=None, axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("plan:N", legend=alt.Legend(title=None, orient="bottom", labelLimit=300)),
+            tooltip=["plan:N", "kpi:N", alt.Tooltip("value:Q", format=".3g")],
+        )
+        .properties(width=130, height=120)
+        .facet(facet=alt.Facet("kpi:N", title=None, sort=[kpi_label(k, lang) for k in CHART_KPIS]), columns=4)
+        .resolve_scale(y="independent")
+    )
+
+
+def department_of(plan: Plan, rec: RunRecord) -> Department | None:
+    """The department data for names in the duty diff: the loaded scenario's, or the run's source file."""
+    current = state.scenario()
+    if current is not None and current.department.name == plan.department:
+        return current.department
+    try:
+        return load_scenario(rec.source).department if rec.source else None
+    except (InputError, OSError):
+        return None
+
+
+def placements_frame(items, name_a: str, name_b: str) -> pd.DataFrame:
+    rows = [
+        {
+            t("col_code"): p.id,
+            t("col_name"): p.name,
+            name_a: f"{p.section_a or ''} {p.section_a_name}".strip() or t("not_placed"),
+            name_b: f"{p.section_b or ''} {p.section_b_name}".strip() or t("not_placed"),
+        }
+        for p in items
+    ]
+    return uniform_frame(rows, [t("col_code"), t("col_name"), name_a, name_b])
+
+
+def diff_panel(
+    labeled: dict[int, LabeledPlan], records: dict[int, RunRecord], ref: int, chosen: list[int]
+) -> None:
+    st.subheader(t("diff_heading"))
+    others = [i for i in chosen if i != ref]
+    other = st.selectbox(
+        t("diff_with"), others, format_func=lambda i: run_option(records[i]), key="diff_other"
+    )
+    a, b = labeled[ref], labeled[other]
+    dept = department_of(a.plan, records[ref])
+    if dept is None:
+        st.info(t("diff_no_data"))
+        return
+    if not (a.plan.has_plan and b.plan.has_plan):
+        st.info(t("diff_no_plan"))
+        return
+    diff = duty_diff(a.plan, b.plan, dept)
+    if diff.same:
+        st.success(t("diff_same"), icon=":material/check_circle:")
+        return
+    st.caption(t("diff_caption", a=a.label, b=b.label, duties=len(diff.duties), staff=len(diff.staff)))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('diff_duties', n=len(diff.duties))}**")
+        st.dataframe(placements_frame(diff.duties, a.label, b.label), hide_index=True, key="diff_duties")
+    with right:
+        st.markdown(f"**{t('diff_staff', n=len(diff.staff))}**")
+        st.dataframe(placements_frame(diff.staff, a.label, b.label), hide_index=True, key="diff_staff")
+
+
+def render() -> None:
+    lang = state.lang()
+    st.title(t("page_compare"))
+    records = {rec.id: rec for rec in state.run_store().list_runs()}
+    if not records:
+        st.info(t("no_runs"), icon=":material/info:")
+        return
+    plans = {i: rec.plan() for i, rec in records.items()}
+    departments = sorted({p.department for p in plans.values()})
+    current = state.scenario()
+    default = (
+        departments.index(current.department.name)
+        if current and current.department.name in departments
+        else 0
+    )
+    department = st.selectbox(t("department"), departments, index=default, key="compare_department")
+    ids = [i for i in records if plans[i].department == department]
+    chosen = st.multiselect(
+        t("runs_label"),
+        ids,
+        default=ids[-4:],
+        format_func=lambda i: run_option(records[i]),
+        key="compare_runs",
+    )
+    if len(chosen) < 2:
+        st.info(t("pick_two"), icon=":material/info:")
+        return
+    ref = st.selectbox(
+        t("reference"), chosen, format_func=lambda i: run_option(records[i]), key="compare_ref"
+    )
+    labeled = {i: LabeledPlan(run_label(records[i]), plans[i]) for i in chosen}
+    ordered = [labeled[i] for i in chosen]
+    st.subheader(t("kpi_heading"))
+    st.dataframe(kpi_table(ordered, chosen.index(ref), lang), hide_index=True, key="compare_kpis")
+    st.altair_chart(kpi_chart(ordered, lang))
+    diff_panel(labeled, records, ref, chosen)
+
+
+render()
