@@ -602,3 +602,188 @@ def runs_delete(
     if not _store_or_exit(store, lang, console).delete(run_id):
         raise _fail(console, lang, f"没有编号为 {run_id} 的运行记录。", f"No run {run_id}.")
     console.print(_say(lang, f"已删除运行记录 {run_id}。", f"Deleted run {run_id}."))
+
+
+# ---------------------------------------------------------------------------------------
+# Solving, benchmarking, simulating
+# ---------------------------------------------------------------------------------------
+
+EXIT_INFEASIBLE = 3
+EXIT_NO_PLAN = 4
+EXIT_REJECTED = 5
+
+
+def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -> None:
+    from restructure.check import today_sections
+    from restructure.terms import KPIS, RULES, TERMS
+
+    zh = lang == "zh"
+    dept = scenario.department
+    s = plan.solver
+    gap = ", ".join(f"{v:g} {k}" for k, v in s.gap_units.items()) or "0"
+    console.print(
+        Text(
+            _say(
+                lang,
+                f"状态：{plan.status.value}  目标值 {s.objective}  下界 {s.bound}  差距 {gap}  用时 {s.seconds:.1f} 秒",
+                f"status: {plan.status.value}  objective {s.objective}  bound {s.bound}  gap {gap}  {s.seconds:.1f} s",
+            ),
+            style="bold",
+        )
+    )
+    names = {p.id: (p.name or p.id) for p in dept.staff}
+    today = Table(
+        title=_say(lang, f"现有科室（{len(dept.sections)}个）", f"Today ({len(dept.sections)} sections)")
+    )
+    proposed = Table(
+        title=_say(lang, f"方案科室（{len(plan.sections)}个）", f"Proposed ({len(plan.sections)} sections)")
+    )
+    for t in (today, proposed):
+        for col in (
+            ("科室", "section"),
+            ("职责", "duties"),
+            ("人数", "staff"),
+            ("工作量", "FTE"),
+            ("正/副职", "posts"),
+            ("科长", "chief"),
+        ):
+            t.add_column(col[0] if zh else col[1], overflow="fold")
+    for sec in today_sections(dept):
+        today.add_row(
+            Text(sec.name),
+            str(len(sec.duties)),
+            str(len(sec.staff)),
+            f"{sec.workload_fte:.1f}",
+            f"{sec.chief_posts}/{sec.deputy_posts}",
+            Text(names.get(sec.chief or "", "—")),
+        )
+    for sec in plan.sections:
+        label_ = f"{sec.name}" + (_say(lang, "（动态）", " (dynamic)") if sec.kind.value == "dynamic" else "")
+        label_ += (
+            f" ← {'、'.join(dept.section(x).name for x in sec.successor_of)}" if sec.successor_of else ""
+        )
+        proposed.add_row(
+            Text(label_),
+            str(len(sec.duties)),
+            str(len(sec.staff)),
+            f"{sec.workload_fte:.1f}",
+            f"{sec.chief_posts}/{sec.deputy_posts}",
+            Text(names.get(sec.chief or "", _say(lang, "空缺", "vacant"))),
+        )
+    console.print(today)
+    console.print(proposed)
+    kt = Table(title="KPI")
+    for col in ((_say(lang, "指标", "KPI")), _say(lang, "现状", "today"), _say(lang, "方案", "proposed")):
+        kt.add_column(col)
+    for key, value in plan.kpis.items():
+        kt.add_row(KPIS.get(key, (key, key))[0 if zh else 1], _num(plan.baseline_kpis.get(key)), _num(value))
+    console.print(kt)
+    tt = Table(title=_say(lang, "目标分解", "Objective breakdown"))
+    for col in (_say(lang, "目标", "goal"), _say(lang, "数量", "amount"), _say(lang, "计分", "points")):
+        tt.add_column(col)
+    for key, units in plan.term_units.items():
+        z, e, uz, ue = TERMS[key]
+        tt.add_row(z if zh else e, f"{_num(units)} {uz if zh else ue}", _num(plan.terms.get(key)))
+    console.print(tt)
+    binding = [f for f in report.findings if f.status == "binding"]
+    if binding:
+        console.print(Text(_say(lang, "起约束作用的规则：", "Binding rules:"), style="bold"))
+        for f in binding:
+            console.print(
+                Text(f"  · {RULES.get(f.rule, (f.rule, f.rule))[0 if zh else 1]}: {f.zh if zh else f.en}")
+            )
+    verdict = report.ok
+    console.print(
+        Text(
+            _say(
+                lang,
+                "独立校验：" + ("全部规则和指标核对无误" if verdict else "发现问题"),
+                "Independent check: " + ("every rule and KPI confirmed" if verdict else "problems found"),
+            ),
+            style="green" if verdict else "bold red",
+        )
+    )
+
+
+@app.command()
+def solve(
+    scenario_path: Path = typer.Argument(
+        ..., metavar="SCENARIO", help="scenario .toml, data folder or .xlsx"
+    ),
+    out: Path | None = typer.Option(None, "--out", help="folder for plan.json and the CSV tables"),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="seconds (default: the scenario's)"),
+    seed: int | None = typer.Option(None, "--seed"),
+    workers: int | None = typer.Option(None, "--workers"),
+    deterministic: bool | None = typer.Option(
+        None, "--deterministic/--wall-time", help="reproducible: stop on deterministic time"
+    ),
+    hint: Path | None = typer.Option(None, "--hint", help="a previous plan.json to start from"),
+    lang: Lang = typer.Option(Lang.ZH, "--lang"),
+) -> None:
+    """Propose a plan. Exit 0 with a plan, 3 infeasible (explained), 4 no plan within the time limit."""
+    from restructure.check import check_plan
+    from restructure.plan_io import write_plan
+    from restructure.planning import solve as solve_scenario
+
+    console = Console()
+    scenario = _scenario_or_exit(scenario_path, lang, console)
+    previous = _plan_or_exit(hint, lang, console) if hint else None
+    plan = solve_scenario(
+        scenario,
+        time_limit_s=time_limit,
+        seed=seed,
+        workers=workers,
+        deterministic=deterministic,
+        hint=previous,
+    )
+    target = out or Path("out") / scenario_path.stem
+    write_plan(plan, scenario.department, target)
+    ex = plan.explanation
+    if plan.has_plan:
+        report = check_plan(scenario, plan)
+        _print_plan(scenario, plan, report, lang, console)
+        console.print(Text(_say(lang, f"方案已写入 {target}", f"plan written to {target}")))
+        if not report.ok:
+            raise typer.Exit(EXIT_REJECTED)
+        return
+    console.print(
+        Text(_say(lang, f"状态：{plan.status.value}", f"status: {plan.status.value}"), style="bold red")
+    )
+    console.print(Text(ex.note_zh if lang == "zh" else ex.note_en))
+    for f in ex.conflicts:
+        console.print(Text(f"  · {f.zh if lang == 'zh' else f.en}"))
+    if plan.status.value == "infeasible":
+        raise typer.Exit(EXIT_INFEASIBLE)
+    raise typer.Exit(EXIT_NO_PLAN if plan.status.value == "unknown" else EXIT_REJECTED)
+
+
+@app.command()
+def bench(
+    out: Path = typer.Option(Path("bench-results"), "--out", help="folder for bench.md and bench.json"),
+    quick: bool = typer.Option(False, "--quick", help="shorter limits (20 s for the largest)"),
+    scenarios_dir: Path = typer.Option(Path("scenarios"), "--scenarios", help="bundled scenarios to include"),
+    rivals: bool = typer.Option(True, "--rivals/--no-rivals", help="also run the naive model and HiGHS"),
+) -> None:
+    """Time the planner on generated departments and the bundled scenarios, against rivals."""
+    from restructure.bench.run import run_bench
+
+    md = run_bench(out, quick=quick, scenarios_dir=scenarios_dir, rivals=rivals)
+    Console().print(md.read_text(encoding="utf-8"))
+
+
+@app.command()
+def simulate(
+    path: Path = typer.Argument(
+        ..., metavar="PLAN_OR_SCENARIO", help="scenario .toml (today), or with --plan"
+    ),
+    plan: Path | None = typer.Option(None, "--plan", help="plan.json to simulate beside today's structure"),
+    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000),
+    seed: int = typer.Option(0, "--seed"),
+    out: Path | None = typer.Option(None, "--out", help="folder for tables and plot images"),
+    lang: Lang = typer.Option(Lang.ZH, "--lang"),
+) -> None:
+    """Workload uncertainty, process handoffs and dynamic sections over time."""
+    from restructure.simulate.cli import simulate_command
+
+    code = simulate_command(str(path), draws, seed, out, lang.value, str(plan) if plan else None)
+    raise typer.Exit(code)

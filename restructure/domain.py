@@ -356,6 +356,10 @@ class Explanation:
     conflicts: tuple[Finding, ...] = doc("infeasible: minimal set of rules in conflict", default=())
     confirmed: bool = doc("the conflict was confirmed infeasible by an independent re-solve", default=False)
     minimal: bool = doc("every conflict member was shown to be needed", default=False)
+    relaxations: tuple[str, ...] = doc(
+        "conflict members ('rule:instance') whose relaxation alone, all other rules kept, gives a plan",
+        default=(),
+    )
     binding: tuple[Finding, ...] = doc("feasible: rules at their limit", default=())
     duty_reasons: Mapping[DutyId, tuple[str, str]] = doc(
         "duty -> (zh, en) reason for its section", default_factory=dict

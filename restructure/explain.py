@@ -27,11 +27,20 @@ from restructure.model.solve import run
 from restructure.terms import FUNCTION_EN, FUNCTION_ZH
 
 
-def _assumption_solve(inst: Instance, settings: SolverSettings, on: list[int], time_limit_s: float):
+def _assumption_solve(
+    inst: Instance, settings: SolverSettings, on: list[int], time_limit_s: float, *, core=True
+):
     bm = build(inst, switchable=True, with_objective=False)
     lits = {lit.index: lit for lit in bm.guard.literals}
-    single = replace(settings, workers=1, deterministic=False)  # cores come from one worker
-    raw, solver = run(bm, single, time_limit_s=time_limit_s, assumptions=[lits[i] for i in on])
+    # cores come from one worker; a plain feasibility check may use the whole portfolio
+    params = replace(settings, workers=1, deterministic=False)
+    if not core:
+        # a plain yes/no: rules fixed on or off by constraints search far better than assumptions
+        for i, lit in lits.items():
+            bm.model.add(lit == int(i in on))
+        raw, solver = run(bm, params, time_limit_s=time_limit_s)
+        return raw.status, None, bm
+    raw, solver = run(bm, params, time_limit_s=time_limit_s, assumptions=[lits[i] for i in on])
     core = None
     if raw.status is Status.INFEASIBLE:
         core = [i for i in solver.sufficient_assumptions_for_infeasibility() if i in lits]
@@ -80,16 +89,48 @@ def explain_infeasible(
         Finding(registry[m].rule, registry[m].instance, "conflict", registry[m].zh, registry[m].en)
         for m in members
     )
-    zh = "以下规则不能同时满足：" + "；".join(f.zh for f in conflicts) + "。放宽其中任一条即可形成方案。"
-    en = (
-        "These rules cannot all hold: "
-        + "; ".join(f.en for f in conflicts)
-        + ". Relaxing any one of them gives a plan."
-    )
+    # Which single relaxation, all other rules kept, gives a plan? (Another conflict may remain.)
+    relaxable = []
+    for m in members:
+        st, _, _ = _assumption_solve(
+            inst, settings, [x for x in everything if x != m], time_limit_s, core=False
+        )
+        if st.has_plan:
+            relaxable.append(f"{registry[m].rule}:{registry[m].instance}")
+    joined_zh = "；".join(f.zh for f in conflicts)
+    joined_en = "; ".join(f.en for f in conflicts)
     if len(conflicts) == 2:
-        zh = f"{conflicts[0].zh}，但{conflicts[1].zh}。放宽其中任一条即可形成方案。"
-        en = f"{conflicts[0].en}, but {conflicts[1].en}. Relaxing either gives a plan."
-    return Explanation(conflicts=conflicts, confirmed=confirmed, minimal=proven, note_zh=zh, note_en=en)
+        joined_zh = f"{conflicts[0].zh}，但{conflicts[1].zh}"
+        joined_en = f"{conflicts[0].en}, but {conflicts[1].en}"
+    if len(relaxable) == len(members):
+        tail_zh, tail_en = "放宽其中任一条即可形成方案。", "Relaxing any one of them gives a plan."
+    elif relaxable:
+        names = [f for f in conflicts if f"{f.rule}:{f.instance}" in relaxable]
+        tail_zh = (
+            "单独放宽可形成方案的是："
+            + "、".join(f.zh for f in names)
+            + "；放宽其他规则还需同时调整另一处冲突。"
+        )
+        tail_en = (
+            "Relaxing alone gives a plan for: "
+            + "; ".join(f.en for f in names)
+            + "; others leave another conflict."
+        )
+    else:
+        tail_zh, tail_en = (
+            "放宽其中一条后仍有其他冲突，需同时调整。",
+            "Relaxing one of them leaves another conflict; adjust together.",
+        )
+    zh = f"规则冲突：{joined_zh}。{tail_zh}"
+    en = f"Rules in conflict: {joined_en}. {tail_en}"
+    return Explanation(
+        conflicts=conflicts,
+        confirmed=confirmed,
+        minimal=proven,
+        relaxations=tuple(relaxable),
+        note_zh=zh,
+        note_en=en,
+    )
 
 
 def _confirm(inst: Instance, settings: SolverSettings, members: list[int], time_limit_s: float) -> bool:

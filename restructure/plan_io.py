@@ -66,6 +66,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "conflicts": [_finding_to_dict(f) for f in ex.conflicts],
             "confirmed": ex.confirmed,
             "minimal": ex.minimal,
+            "relaxations": list(ex.relaxations),
             "binding": [_finding_to_dict(f) for f in ex.binding],
             "duty_reasons": {k: {"zh": v[0], "en": v[1]} for k, v in ex.duty_reasons.items()},
             "note_zh": ex.note_zh,
@@ -143,6 +144,7 @@ def plan_from_dict(d: Mapping[str, Any]) -> Plan:
             conflicts=tuple(_finding_from_dict(f) for f in ex.get("conflicts", ())),
             confirmed=bool(ex.get("confirmed", False)),
             minimal=bool(ex.get("minimal", False)),
+            relaxations=tuple(ex.get("relaxations", ())),
             binding=tuple(_finding_from_dict(f) for f in ex.get("binding", ())),
             duty_reasons={k: (v["zh"], v["en"]) for k, v in (ex.get("duty_reasons") or {}).items()},
             note_zh=ex.get("note_zh", ""),
@@ -218,7 +220,9 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
     for d in department.duties:
         sid = sec_of_duty.get(d.id)
         sec = by_id.get(sid) if sid else None
-        moved = sec is not None and d.current_section is not None and d.current_section not in sec.successor_of
+        moved = (
+            sec is not None and d.current_section is not None and d.current_section not in sec.successor_of
+        )
         duties.append(
             {
                 "id": d.id,
@@ -247,7 +251,9 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
             post = "deputy"
         else:
             post = "staff"
-        moved = sec is not None and p.current_section is not None and p.current_section not in sec.successor_of
+        moved = (
+            sec is not None and p.current_section is not None and p.current_section not in sec.successor_of
+        )
         staff.append(
             {
                 "id": p.id,
@@ -293,7 +299,9 @@ def neutralise_formula(value: Any) -> Any:
 
 def write_csv_rows(path: Path, rows: list[dict[str, Any]], *, columns: list[str] | None = None) -> None:
     cols = columns or (list(rows[0]) if rows else [])
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel on Chinese Windows opens it right
+    with path.open(
+        "w", encoding="utf-8-sig", newline=""
+    ) as fh:  # BOM: Excel on Chinese Windows opens it right
         w = csv.DictWriter(fh, fieldnames=[neutralise_formula(c) for c in cols])
         w.writeheader()
         for r in rows:

@@ -61,11 +61,31 @@ def solve(
     naive = formulation == "naive"
     inst = prepare(scenario, aggregate_staff=not naive)
     bm = build(inst, symmetry_breaking=not naive)
+    raw = None
+    phase1_s = 0.0
     if not naive:
-        add_hint(
-            bm, hints.from_plan(inst, hint) if hint is not None and hint.has_plan else hints.from_today(inst)
+        start_hint = (
+            hints.from_plan(inst, hint) if hint is not None and hint.has_plan else hints.from_today(inst)
         )
-    raw, _ = run(bm, settings, on_progress=on_progress, stop=stop)
+        if not add_hint(bm, start_hint):
+            # Phase 1: today's structure breaks the rules, so find any plan that keeps them
+            # (one worker, no objective: fast and deterministic) and start the search from it.
+            budget = min(max(0.3 * settings.time_limit_s, 0.5), 20.0)
+            first, phase1_s = _first_plan(inst, start_hint, settings, budget, stop)
+            if first.values is not None:
+                add_hint(bm, first.values)
+            elif first.status is Status.INFEASIBLE:
+                raw = first  # proven: no plan keeps every rule; go straight to the explanation
+            if settings.deterministic:
+                settings = replace(settings, time_limit_s=max(0.5, settings.time_limit_s - budget))
+    if raw is None:
+        remaining = (
+            settings.time_limit_s if settings.deterministic else max(0.5, settings.time_limit_s - phase1_s)
+        )
+        raw, _ = run(bm, settings, time_limit_s=remaining, on_progress=on_progress, stop=stop)
+        raw.seconds += phase1_s
+        if raw.first_solution_s is not None:
+            raw.first_solution_s += phase1_s
     base = baseline_of(scenario)
     info = SolverInfo(
         status=raw.status,
@@ -144,6 +164,22 @@ def solve(
         solver=info,
         **common,
     )
+
+
+def _first_plan(inst, start_hint, settings, budget: float, stop):
+    """Any plan that keeps every rule, preferably one with the full section count."""
+    one = replace(settings, workers=1, deterministic=True)
+    spent = 0.0
+    for full in (True, False):
+        feas = build(inst, with_objective=False)
+        add_hint(feas, start_hint, complete=False)
+        if full:
+            feas.model.add(feas.term_expr("structure") == 0)
+        found, _ = run(feas, one, time_limit_s=budget / 2, stop=stop)
+        spent += found.seconds
+        if found.values is not None or (found.status is Status.INFEASIBLE and not full):
+            return found, spent
+    return found, spent
 
 
 def extract_sections(inst, values) -> list[PlanSection]:

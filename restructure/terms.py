@@ -77,3 +77,21 @@ KPIS: dict[str, tuple[str, str]] = {
     "vacant_chief_posts": ("正职空缺", "vacant chief posts"),
     "skill_gaps": ("技能缺口", "skill gaps"),
 }
+
+# common chain stages (the contract's examples) in the planners' words
+STAGE_ZH: dict[str, str] = {
+    "guideline": "指南编制",
+    "review": "专家评审",
+    "implementation": "组织实施",
+    "supervision": "监督管理",
+    "evaluation": "绩效评价",
+    "planning": "规划编制",
+    "use_control": "用途管制",
+    "restoration": "生态修复",
+    "allocation": "资金分配",
+    "disbursement": "资金拨付",
+}
+
+
+def stage_zh(stage: str) -> str:
+    return STAGE_ZH.get(stage, stage)

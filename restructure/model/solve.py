@@ -98,18 +98,61 @@ def parameters(settings: SolverSettings, *, time_limit_s: float | None = None) -
     p.random_seed = settings.seed
     p.num_workers = max(1, settings.workers)
     if settings.deterministic:
-        # Stop on deterministic time, not wall time, and interleave workers so that the same
-        # inputs and seed give the same plan on any machine load.
+        # Stop on deterministic time, not wall time, with one worker, so that the same inputs
+        # and seed give the same plan whatever the machine's load. (CP-SAT's interleaved
+        # multi-worker mode would also be deterministic, but 9.15 aborted the whole process on
+        # our models with "Check failed: heuristics.fixed_search != nullptr".)
+        p.num_workers = 1
         p.max_deterministic_time = limit
-        p.interleave_search = p.num_workers > 1
         p.max_time_in_seconds = max(60.0, 20 * limit)  # a safety net, never the normal stop
     else:
         p.max_time_in_seconds = limit
     return solver
 
 
-def add_hint(bm: BuiltModel, hint: dict[str, list]) -> None:
-    """A complete hint: every decision variable gets a value."""
+def add_hint(bm: BuiltModel, hint: dict[str, list], *, complete: bool = True) -> bool:
+    """Hint every decision variable; with ``complete``, also every auxiliary one.
+
+    The auxiliary values come from a quick solve with the decisions fixed: a complete,
+    feasible hint lets CP-SAT start from that plan, so a re-solve never ends worse than the
+    plan it started from. Returns whether the hint was complete and feasible.
+    """
+    _hint_decisions(bm, hint)
+    if not complete:
+        return False
+    probe = bm.model.clone()  # keeps the objective, so penalty variables come out tight
+    for proto_index, value in _decision_values(bm, hint):
+        probe.add(probe.get_int_var_from_proto_index(proto_index) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 5.0
+    if solver.solve(probe) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    m = bm.model
+    m.clear_hints()
+    for i in range(len(m.proto.variables)):
+        m.add_hint(m.get_int_var_from_proto_index(i), solver.value(probe.get_int_var_from_proto_index(i)))
+    return True
+
+
+def _decision_values(bm: BuiltModel, hint: dict[str, list]):
+    v = bm.vars
+    for i, row in enumerate(v.x):
+        for k, var in enumerate(row):
+            yield var.index, hint["x"][i][k]
+    for c, row in enumerate(v.n):
+        for k, var in enumerate(row):
+            yield var.index, hint["n"][c][k]
+    for s, row in v.succ.items():
+        for k, var in enumerate(row):
+            yield var.index, hint["succ"][s][k]
+    for k, var in enumerate(v.deputy_posts):
+        yield var.index, hint["deputy_posts"][k]
+    for k, var in enumerate(v.active):
+        yield var.index, hint["active"][k]
+
+
+def _hint_decisions(bm: BuiltModel, hint: dict[str, list]) -> None:
     v, m = bm.vars, bm.model
     m.clear_hints()
     for i, row in enumerate(v.x):

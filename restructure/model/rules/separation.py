@@ -9,6 +9,7 @@ from ortools.sat.python import cp_model
 
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
+from restructure.terms import stage_zh
 
 
 def chains(inst: Instance) -> dict[str, dict[str, list[int]]]:
@@ -29,7 +30,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             lits = guard(
                 "separate_stages",
                 chain,
-                f"链条「{chain}」有{len(stages)}个环节（{'、'.join(stages)}），须分设于至少{len(stages)}个不同科室",
+                f"链条「{chain}」有{len(stages)}个环节（{'、'.join(stage_zh(x) for x in stages)}），须分设于至少{len(stages)}个不同科室",
                 f"chain '{chain}' has {len(stages)} stages ({', '.join(stages)}) that must sit in "
                 f"{len(stages)} different sections",
             )

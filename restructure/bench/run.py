@@ -1,0 +1,271 @@
+"""``restructure bench``: how fast the planner is, and what its design buys.
+
+For each instance (generated departments of three sizes, and the bundled scenarios) it runs
+  * the planner as shipped (staff classes, complete hint, slot ordering),
+  * the straightforward formulation (a boolean per person x section, no hint, no ordering),
+  * HiGHS on a MIP translation of the shipped model (same limit, same threads),
+and writes time to first plan, objective, bound, gap, seconds, and each rival's time to reach
+the planner's final objective, to ``OUT/bench.md`` and ``OUT/bench.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from restructure.domain import Rules, Scenario, SolverSettings
+from restructure.model.build import build
+from restructure.model.instance import prepare
+from restructure.model.solve import Progress
+from restructure.model.variables import POINTS
+from restructure.planning import solve
+
+
+@dataclass
+class Row:
+    instance: str
+    method: str
+    duties: int
+    staff: int
+    status: str
+    first_plan_s: float | None
+    objective: float | None
+    bound: float | None
+    gap_points: float | None
+    gap_fte: float | None
+    gap_moves: float | None
+    seconds: float
+    time_to_target_s: float | None = None  # time to reach the shipped planner's objective
+    note: str = ""
+    trajectory: list[tuple[float, float]] = field(default_factory=list)
+
+
+def generated(
+    n_duties: int, n_staff: int, n_sections: int, n_chains: int, seed: int, time_limit_s: float
+) -> Scenario:
+    from restructure.generate import generate_department
+
+    dept = generate_department(n_duties, n_staff, n_sections, n_chains, seed)
+    return Scenario(
+        name=f"generated {n_duties}/{n_staff}",
+        department=dept,
+        rules=Rules(),
+        solver=SolverSettings(time_limit_s=time_limit_s, seed=0, workers=2),
+        settings={"generated": [n_duties, n_staff, n_sections, n_chains, seed]},
+    )
+
+
+def _cpsat(sc: Scenario, method: str, time_limit_s: float, workers: int) -> Row:
+    traj: list[tuple[float, float]] = []
+
+    def on_progress(p: Progress) -> None:
+        traj.append((p.seconds, p.objective))
+
+    plan = solve(
+        sc,
+        time_limit_s=time_limit_s,
+        workers=workers,
+        on_progress=on_progress,
+        formulation="naive" if method == "cp-sat naive" else "aggregated",
+        explain=False,
+    )
+    s = plan.solver
+    gu = s.gap_units
+    return Row(
+        instance=sc.name,
+        method=method,
+        duties=len(sc.department.duties),
+        staff=len(sc.department.staff),
+        status=plan.status.value,
+        first_plan_s=s.first_solution_s,
+        objective=s.objective,
+        bound=s.bound,
+        gap_points=gu.get("points"),
+        gap_fte=gu.get("fte"),
+        gap_moves=gu.get("moves"),
+        seconds=s.seconds,
+        trajectory=traj,
+    )
+
+
+def _highs(sc: Scenario, time_limit_s: float, threads: int) -> Row:
+    bm = build(prepare(sc))
+    with tempfile.TemporaryDirectory() as tmp:
+        model, out = Path(tmp) / "model.pb", Path(tmp) / "result.json"
+        bm.model.export_to_file(str(model))
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "restructure.bench.mip",
+                str(model),
+                str(out),
+                "--time-limit",
+                str(time_limit_s),
+                "--threads",
+                str(threads),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=time_limit_s * 3 + 120,
+        )
+        wall = time.perf_counter() - start
+        if proc.returncode != 0 or not out.exists():
+            return Row(
+                sc.name,
+                "highs mip",
+                len(sc.department.duties),
+                len(sc.department.staff),
+                "error",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                wall,
+                note=proc.stderr.strip()[-300:],
+            )
+        r = json.loads(out.read_text())
+    obj = r["objective"] / POINTS if r["objective"] is not None else None
+    bound = r["bound"] / POINTS if r["bound"] is not None else None
+    traj = [(t, o / POINTS) for t, o in r["trajectory"]]
+    gap = None if obj is None or bound is None else max(0.0, obj - bound)
+    w = sc.objective
+    return Row(
+        instance=sc.name,
+        method="highs mip",
+        duties=len(sc.department.duties),
+        staff=len(sc.department.staff),
+        status=r["status"],
+        first_plan_s=traj[0][0] if traj else None,
+        objective=obj,
+        bound=bound,
+        gap_points=gap,
+        gap_fte=None if gap is None else round(gap / w.balance, 3) if w.balance else None,
+        gap_moves=None if gap is None else round(gap / w.disruption, 3) if w.disruption else None,
+        seconds=r["seconds"],
+        trajectory=traj,
+    )
+
+
+def _time_to(traj: list[tuple[float, float]], target: float | None) -> float | None:
+    if target is None:
+        return None
+    return next((t for t, obj in traj if obj <= target + 1e-6), None)
+
+
+def bench_instances(scenarios: list[Scenario], *, workers: int = 2, rivals: bool = True) -> list[Row]:
+    rows: list[Row] = []
+    for sc in scenarios:
+        limit = sc.solver.time_limit_s
+        ours = _cpsat(sc, "cp-sat shipped", limit, workers)
+        ours.time_to_target_s = _time_to(ours.trajectory, ours.objective)
+        rows.append(ours)
+        if not rivals:
+            continue
+        for rival in (_cpsat(sc, "cp-sat naive", limit, workers), _highs(sc, limit, workers)):
+            rival.time_to_target_s = _time_to(rival.trajectory, ours.objective)
+            rows.append(rival)
+    return rows
+
+
+def default_instances(quick: bool = False) -> list[Scenario]:
+    big = 20.0 if quick else 60.0
+    small = 5.0 if quick else 10.0
+    return [
+        generated(60, 30, 8, 2, seed=1, time_limit_s=small),
+        generated(300, 150, 14, 6, seed=2, time_limit_s=small),
+        generated(1000, 500, 24, 15, seed=3, time_limit_s=big),
+    ]
+
+
+def bundled_scenarios(root: Path, time_limit_s: float | None = None) -> list[Scenario]:
+    from restructure.scenario import load_scenario
+
+    out = []
+    for path in sorted(root.glob("*.toml")):
+        sc = load_scenario(path)
+        if time_limit_s is not None:
+            sc = replace(sc, solver=replace(sc.solver, time_limit_s=time_limit_s))
+        out.append(sc)
+    return out
+
+
+def workload_simulation_seconds() -> float | None:
+    try:
+        from restructure.simulate.workload import bench_workload
+    except ImportError:
+        return None
+    return bench_workload(n_duties=300, draws=10_000, seed=0)
+
+
+def render_markdown(rows: list[Row], extra: dict[str, object]) -> str:
+    def f(x, nd=2):
+        return "–" if x is None else (f"{x:.{nd}f}" if isinstance(x, float) else str(x))
+
+    lines = [
+        "# restructure bench",
+        "",
+        f"machine: {extra.get('machine', '')}; workers/threads per solve: {extra.get('workers')}",
+        "",
+        "| instance | method | duties | staff | status | first plan s | objective | bound | gap (points) "
+        "| gap FTE | gap moves | seconds | time to shipped objective s | rival / shipped |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    target = {r.instance: r.time_to_target_s for r in rows if r.method == "cp-sat shipped"}
+    for r in rows:
+        ratio = ""
+        ours = target.get(r.instance)
+        if r.method != "cp-sat shipped" and ours:
+            ratio = (
+                f"{r.time_to_target_s / ours:.1f}x"
+                if r.time_to_target_s
+                else f"> {r.seconds / ours:.1f}x (never)"
+            )
+        lines.append(
+            f"| {r.instance} | {r.method} | {r.duties} | {r.staff} | {r.status} | {f(r.first_plan_s)} | {f(r.objective)} "
+            f"| {f(r.bound)} | {f(r.gap_points)} | {f(r.gap_fte)} | {f(r.gap_moves)} | {f(r.seconds)} "
+            f"| {f(r.time_to_target_s)} | {ratio} |"
+        )
+    if extra.get("workload_simulation_s") is not None:
+        lines += [
+            "",
+            f"workload simulation, 300 duties x 10,000 draws: {extra['workload_simulation_s']:.3f} s",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def run_bench(
+    out: Path,
+    *,
+    quick: bool = False,
+    scenarios_dir: Path | None = None,
+    rivals: bool = True,
+    workers: int = 2,
+) -> Path:
+    import platform
+
+    out.mkdir(parents=True, exist_ok=True)
+    instances = default_instances(quick)
+    if scenarios_dir is not None and scenarios_dir.exists():
+        instances += bundled_scenarios(scenarios_dir, time_limit_s=5.0 if quick else None)
+    rows = bench_instances(instances, workers=workers, rivals=rivals)
+    extra = {
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        "workers": workers,
+        "workload_simulation_s": workload_simulation_seconds(),
+    }
+    (out / "bench.json").write_text(
+        json.dumps({"rows": [asdict(r) for r in rows], **extra}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    md = out / "bench.md"
+    md.write_text(render_markdown(rows, extra), encoding="utf-8")
+    return md
