@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import kpi_label, uniform_frame
+from app_pages.widgets import kpi_label, table_height, uniform_frame
 from restructure.compare import LabeledPlan, comparison_columns, duty_diff, kpi_comparison
 from restructure.domain import Department, Plan
 from restructure.errors import InputError
@@ -55,27 +55,30 @@ def kpi_table(labeled: list[LabeledPlan], reference: int, lang: str) -> pd.DataF
     return frame.rename(columns={"label": t("col_kpi")})
 
 
-def kpi_chart(labeled: list[LabeledPlan], lang: str) -> alt.FacetChart:
-    rows = [
-        {"plan": lp.label, "kpi": kpi_label(k, lang), "value": float(lp.plan.kpis[k])}
-        for k in CHART_KPIS
-        for lp in labeled
-        if k in lp.plan.kpis
-    ]
-    frame = pd.DataFrame(rows, columns=["plan", "kpi", "value"])
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("plan:N", title=None, axis=alt.Axis(labels=False, ticks=False)),
-            y=alt.Y("value:Q", title=None),
-            color=alt.Color("plan:N", legend=alt.Legend(title=None, orient="bottom", labelLimit=300)),
-            tooltip=["plan:N", "kpi:N", alt.Tooltip("value:Q", format=".3g")],
-        )
-        .properties(width=130, height=120)
-        .facet(facet=alt.Facet("kpi:N", title=None, sort=[kpi_label(k, lang) for k in CHART_KPIS]), columns=4)
-        .resolve_scale(y="independent")
+def kpi_chart(labeled: list[tuple[str, Plan]], key: str, lang: str) -> alt.LayerChart:
+    """One KPI across the plans: a bar per plan (x labels are run ids), the value written on top."""
+    rows = [{"plan": short, "value": float(plan.kpis[key])} for short, plan in labeled if key in plan.kpis]
+    frame = pd.DataFrame(rows, columns=["plan", "value"])
+    top = float(frame["value"].max()) if len(frame) else 0.0
+    # All-zero KPIs still get a readable axis (Vega would draw an empty, degenerate one).
+    scale = alt.Scale(domain=[0, top * 1.2 if top > 0 else 1])
+    base = alt.Chart(frame).encode(
+        x=alt.X("plan:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=None, scale=scale),
     )
+    bars = base.mark_bar(color="#4c78a8").encode(tooltip=["plan:N", alt.Tooltip("value:Q", format=".3g")])
+    text = base.mark_text(dy=-7, fontSize=11).encode(text=alt.Text("value:Q", format=".3~g"))
+    return alt.layer(bars, text).properties(title=kpi_label(key, lang))
+
+
+def kpi_charts(labeled: list[LabeledPlan], ids: list[int], lang: str) -> None:
+    short = [(f"#{i}", lp.plan) for i, lp in zip(ids, labeled, strict=True)]
+    per_row = 4
+    for start in range(0, len(CHART_KPIS), per_row):
+        cols = st.columns(per_row)
+        for col, key in zip(cols, CHART_KPIS[start : start + per_row], strict=False):
+            with col:
+                st.altair_chart(kpi_chart(short, key, lang), width="stretch", height=190)
 
 
 def department_of(plan: Plan, rec: RunRecord) -> Department | None:
@@ -126,10 +129,12 @@ def diff_panel(
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('diff_duties', n=len(diff.duties))}**")
-        st.dataframe(placements_frame(diff.duties, a.label, b.label), hide_index=True, key="diff_duties")
+        duties = placements_frame(diff.duties, a.label, b.label)
+        st.dataframe(duties, hide_index=True, key="diff_duties", height=table_height(len(duties)))
     with right:
         st.markdown(f"**{t('diff_staff', n=len(diff.staff))}**")
-        st.dataframe(placements_frame(diff.staff, a.label, b.label), hide_index=True, key="diff_staff")
+        staff = placements_frame(diff.staff, a.label, b.label)
+        st.dataframe(staff, hide_index=True, key="diff_staff", height=table_height(len(staff)))
 
 
 def render() -> None:
@@ -155,6 +160,7 @@ def render() -> None:
         default=ids[-4:],
         format_func=lambda i: run_option(records[i]),
         key="compare_runs",
+        placeholder=t("choose"),
     )
     if len(chosen) < 2:
         st.info(t("pick_two"), icon=":material/info:")
@@ -165,8 +171,9 @@ def render() -> None:
     labeled = {i: LabeledPlan(run_label(records[i]), plans[i]) for i in chosen}
     ordered = [labeled[i] for i in chosen]
     st.subheader(t("kpi_heading"))
-    st.dataframe(kpi_table(ordered, chosen.index(ref), lang), hide_index=True, key="compare_kpis")
-    st.altair_chart(kpi_chart(ordered, lang))
+    table = kpi_table(ordered, chosen.index(ref), lang)
+    st.dataframe(table, hide_index=True, key="compare_kpis", height=table_height(len(table)))
+    kpi_charts(ordered, chosen, lang)
     diff_panel(labeled, records, ref, chosen)
 
 

@@ -23,6 +23,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "go_scenario": ("前往「方案与数据」", "Go to Scenario & data"),
     "no_plan": ("还没有优化方案：请在「优化方案」页求解。", "No plan yet: solve on the Plan page."),
     "go_plan": ("前往「优化方案」", "Go to Plan"),
+    "choose": ("请选择", "Choose"),
     # scenario page
     "tab_bundled": ("内置示例方案", "Bundled scenarios"),
     "tab_upload": ("上传部门数据", "Upload a department"),
@@ -131,6 +132,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "seconds_axis": ("秒", "seconds"),
     "objective_axis": ("目标值", "objective"),
+    "solve_number": ("第 {n} 次求解", "Solve {n}"),
     "status_label": ("结果：{status}", "Result: {status}"),
     "status_optimal": ("已证明最优", "optimal (proven)"),
     "status_feasible": ("可行（未证明最优）", "feasible (not proven optimal)"),

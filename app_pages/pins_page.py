@@ -49,6 +49,7 @@ def keep_sections(sc: Scenario) -> None:
             default=[s for s in sc.pins.keep_sections if s in names],
             format_func=lambda sid: names[sid],
             key=f"keep_sections_{gen}",
+            placeholder=t("choose"),
         )
         if st.form_submit_button(t("apply_pins"), icon=":material/check:"):
             apply({"pins.keep_sections": list(chosen)})
@@ -70,7 +71,11 @@ def groups(sc: Scenario) -> None:
     gen = state.generation()
     with st.form(f"group_form_{gen}"):
         picked = st.multiselect(
-            t("group_items"), list(names), format_func=lambda i: names[i], key=f"group_items_{gen}"
+            t("group_items"),
+            list(names),
+            format_func=lambda i: names[i],
+            key=f"group_items_{gen}",
+            placeholder=t("choose"),
         )
         kind = st.radio(
             t("group_kind"),

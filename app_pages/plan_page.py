@@ -8,6 +8,7 @@ from app_pages import state
 from app_pages.i18n import t
 from app_pages.relax import Relaxation, more_time, relaxations
 from app_pages.widgets import (
+    chart_height,
     checks_panel,
     findings_frame,
     kpi_cards,
@@ -67,12 +68,16 @@ def side_by_side(plan: Plan, sc: Scenario, lang: str) -> None:
         st.subheader(t("today_heading", n=len(today)))
         st.graphviz_chart(org_chart_dot(t("chart_today", name=sc.name), today, dept, deviation))
         st.markdown(f"**{t('load_heading')}**")
-        st.altair_chart(load_chart(today_frame, deviation, x_max), width="stretch")
+        st.altair_chart(
+            load_chart(today_frame, deviation, x_max), width="stretch", height=chart_height(len(today_frame))
+        )
     with right:
         st.subheader(t("plan_heading", n=len(plan.sections)))
         st.graphviz_chart(org_chart_dot(t("chart_plan", name=sc.name), plan.sections, dept, deviation))
         st.markdown(f"**{t('load_heading')}**")
-        st.altair_chart(load_chart(plan_frame, deviation, x_max), width="stretch")
+        st.altair_chart(
+            load_chart(plan_frame, deviation, x_max), width="stretch", height=chart_height(len(plan_frame))
+        )
     st.caption(t("load_caption", dev=deviation))
 
 
@@ -139,7 +144,7 @@ def render() -> None:
         return
     if state.plan_is_stale():
         st.warning(t("plan_stale"), icon=":material/warning:")
-    st.caption(solver_line(plan))
+    st.caption(f"{t('solve_number', n=state.solve_count())} · {solver_line(plan)}")
     if not plan.has_plan:
         no_plan(plan, solved_for, lang)
         return

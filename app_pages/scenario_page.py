@@ -169,6 +169,7 @@ def rules_form(sc: Scenario, lang: str) -> None:
             format_func=lambda v: function_name(Function(v), lang),
             key=f"rule_single_section_{gen}",
             help="`single_section`",
+            placeholder=t("choose"),
         )
         st.markdown(f"**{t('weights_heading')}**")
         cols = st.columns(6)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import BAND_COLOR, need_plan, show_problems, uniform_frame
+from app_pages.widgets import BAND_COLOR, chart_height, need_plan, show_problems, uniform_frame
 from restructure.errors import InputError
 from restructure.simulate import simulate
 from restructure.simulate.report import SimulationReport, label
@@ -44,30 +44,36 @@ def risk_frame(report: SimulationReport) -> pd.DataFrame:
     )
 
 
-def distribution_chart(frame: pd.DataFrame, tolerance: float) -> alt.FacetChart:
-    """Per section: P5–P95 line, P25–P75 box and the median, with the tolerance band behind."""
+def distribution_chart(frame: pd.DataFrame, tolerance: float, x_max: float) -> alt.LayerChart:
+    """Per section: P5–P95 line, P25–P75 box and the median; dashed lines at the tolerance band."""
     low, high = max(0.0, 1 - tolerance), 1 + tolerance
+    scale = alt.Scale(domain=[0, x_max])
     y = alt.Y("section:N", sort=None, title=None, axis=alt.Axis(labelLimit=240))
-    x_title = t("load_axis")
-    whisker = alt.Chart().mark_rule(color="#4c78a8").encode(x=alt.X("p5:Q", title=x_title), x2="p95:Q", y=y)
-    box = alt.Chart().mark_bar(size=12, color="#9ecae9").encode(x="p25:Q", x2="p75:Q", y=y)
-    median = alt.Chart().mark_tick(color="#1f3b73", thickness=2, size=14).encode(x="p50:Q", y=y)
+    base = alt.Chart(frame)
+    whisker = base.mark_rule(color="#4c78a8").encode(
+        x=alt.X("p5:Q", title=t("load_axis"), scale=scale), x2="p95:Q", y=y
+    )
+    box = base.mark_bar(size=12, color="#9ecae9").encode(
+        x=alt.X("p25:Q", scale=scale),
+        x2="p75:Q",
+        y=y,
+        tooltip=[
+            "section:N",
+            alt.Tooltip("p5:Q", format=".2f"),
+            alt.Tooltip("p50:Q", format=".2f"),
+            alt.Tooltip("p95:Q", format=".2f"),
+        ],
+    )
+    median = base.mark_tick(color="#1f3b73", thickness=2, size=14).encode(x=alt.X("p50:Q", scale=scale), y=y)
     limits = (
         alt.Chart(pd.DataFrame({"x": [low, high]}))
         .mark_rule(color=BAND_COLOR, strokeDash=[5, 4])
-        .encode(x="x:Q")
+        .encode(x=alt.X("x:Q", scale=scale))
     )
-    layered = alt.layer(whisker, box, median, data=frame).properties(
-        width=360, height=max(120, 24 * frame["section"].nunique())
-    )
-    return (
-        alt.layer(layered, limits)
-        .facet(column=alt.Column("structure:N", title=None), data=frame)
-        .resolve_scale(y="independent")
-    )
+    return alt.layer(limits, whisker, box, median)
 
 
-def overload_chart(frame: pd.DataFrame) -> alt.FacetChart:
+def overload_chart(frame: pd.DataFrame) -> alt.Chart:
     return (
         alt.Chart(frame)
         .mark_bar(color="#e45756")
@@ -78,10 +84,33 @@ def overload_chart(frame: pd.DataFrame) -> alt.FacetChart:
             ),
             tooltip=["section:N", alt.Tooltip("p_over:Q", format=".1%")],
         )
-        .properties(width=360, height=max(120, 24 * frame["section"].nunique()))
-        .facet(column=alt.Column("structure:N", title=None))
-        .resolve_scale(y="independent")
     )
+
+
+def structure_charts(report: SimulationReport) -> None:
+    """Today and the plan side by side, on the same axis, so a section's risk reads across."""
+    frame = risk_frame(report)
+    x_max = max(1 + report.today.tolerance, float(frame["p95"].max()) if len(frame) else 1.0) * 1.08
+    parts = [(structure_name(w.label), w) for w in (report.today, report.plan) if w is not None]
+    st.subheader(t("distribution_heading"))
+    for col, (name, _) in zip(st.columns(len(parts)), parts, strict=True):
+        rows = frame[frame["structure"] == name]
+        with col:
+            st.markdown(f"**{name}**")
+            st.altair_chart(
+                distribution_chart(rows, report.today.tolerance, x_max),
+                width="stretch",
+                height=chart_height(len(rows), per_row=26, extra=70),
+            )
+    st.caption(t("distribution_caption", dev=report.today.tolerance))
+    st.subheader(t("overload_heading"))
+    for col, (name, _) in zip(st.columns(len(parts)), parts, strict=True):
+        rows = frame[frame["structure"] == name]
+        with col:
+            st.markdown(f"**{name}**")
+            st.altair_chart(
+                overload_chart(rows), width="stretch", height=chart_height(len(rows), per_row=26, extra=70)
+            )
 
 
 def process_chart(report: SimulationReport) -> alt.Chart | None:
@@ -98,6 +127,7 @@ def process_chart(report: SimulationReport) -> alt.Chart | None:
             for attr, key in parts:
                 rows.append(
                     {
+                        "row": f"{c.name} · {structure_name(flow.structure)}",
                         "process": c.name,
                         "structure": structure_name(flow.structure),
                         "part": t(key),
@@ -110,13 +140,11 @@ def process_chart(report: SimulationReport) -> alt.Chart | None:
         alt.Chart(pd.DataFrame(rows))
         .mark_bar()
         .encode(
-            y=alt.Y("structure:N", title=None),
+            y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
             x=alt.X("sum(days):Q", title=t("days_axis")),
             color=alt.Color("part:N", legend=alt.Legend(title=None, orient="bottom")),
-            row=alt.Row("process:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
             tooltip=["process:N", "structure:N", "part:N", alt.Tooltip("days:Q", format=".1f")],
         )
-        .properties(width=480, height=60)
     )
 
 
@@ -157,16 +185,11 @@ def render() -> None:
             border=True,
         )
     c[2].metric(t("draws"), f"{report.draws:,}", border=True)
-    frame = risk_frame(report)
-    st.subheader(t("distribution_heading"))
-    st.altair_chart(distribution_chart(frame, report.today.tolerance))
-    st.caption(t("distribution_caption", dev=report.today.tolerance))
-    st.subheader(t("overload_heading"))
-    st.altair_chart(overload_chart(frame))
+    structure_charts(report)
     chart = process_chart(report)
     if chart is not None:
         st.subheader(t("process_heading"))
-        st.altair_chart(chart)
+        st.altair_chart(chart, width="stretch", height=chart_height(2 * len(report.processes), extra=110))
     tables = report.tables(lang)
     with st.expander(t("simulation_tables")):
         for key, table in tables.items():

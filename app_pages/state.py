@@ -38,6 +38,7 @@ SAVED_RUN = "saved_run"  # run id the current plan was saved under
 LOAD_GENERATION = "load_generation"  # bumps on every load so edit widgets start from the new values
 UPLOAD_DIR = "upload_dir"
 SIM_REPORT = "simulation"
+SOLVE_COUNT = "solve_count"  # plans this session has received, so a planner sees a new one arrive
 # Tests set this flag: the solve then runs in the script thread (AppTest runs scripts synchronously).
 SYNC_SOLVE = "sync_solve"
 
@@ -145,6 +146,10 @@ def plan_is_stale() -> bool:
     return scenario_hash(current) != scenario_hash(solved)
 
 
+def solve_count() -> int:
+    return int(st.session_state.get(SOLVE_COUNT, 0))
+
+
 def job() -> SolveJob | None:
     return st.session_state.get(JOB)
 
@@ -180,6 +185,7 @@ def collect_job() -> bool:
         return True
     st.session_state[PLAN] = finished.plan
     st.session_state[PLAN_SCENARIO] = finished.scenario
+    st.session_state[SOLVE_COUNT] = solve_count() + 1
     st.session_state.pop(SAVED_RUN, None)
     st.session_state.pop(SIM_REPORT, None)
     return True

@@ -90,7 +90,12 @@ def _short_file(file: str) -> str:
 
 def show_problems(problems: Sequence[Problem], heading_key: str = "problems_heading") -> None:
     st.error(t(heading_key, n=len(problems)))
-    st.dataframe(problems_frame(problems, state.lang()), hide_index=True, key="problems_table")
+    st.dataframe(
+        problems_frame(problems, state.lang()),
+        hide_index=True,
+        key="problems_table",
+        height=table_height(len(problems)),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -210,7 +215,17 @@ def load_chart(frame: pd.DataFrame, deviation: float, x_max: float) -> alt.Layer
     average = (
         alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#555555").encode(x=alt.X("x:Q", scale=scale))
     )
-    return alt.layer(band, bars, limits, average).properties(height=max(140, 30 * len(frame) + 40))
+    return alt.layer(band, bars, limits, average)
+
+
+def chart_height(rows: int, per_row: int = 30, extra: int = 90) -> int:
+    """Pixels for a chart with ``rows`` bars (Streamlit sizes the element, not the Vega spec)."""
+    return max(150, per_row * rows + extra)
+
+
+def table_height(rows: int, cap: int = 640) -> int:
+    """Pixels that show every row of a dataframe up to ``cap`` (then it scrolls)."""
+    return min(cap, 35 * (rows + 1) + 3)
 
 
 # ---------------------------------------------------------------------------------------
@@ -275,8 +290,15 @@ def kpi_cards(plan: Plan, lang: str, per_row: int = 4) -> None:
                 )
 
 
+# Checks the validator reports beyond the scenario's rules (restructure.terms.RULES names those).
+EXTRA_RULES: dict[str, tuple[str, str]] = {
+    "successors": ("科室承继关系", "section succession"),
+    "kpi_recheck": ("指标复核", "KPI re-check"),
+}
+
+
 def rule_label(key: str, lang: str) -> str:
-    zh, en = RULES.get(key, (key, key))
+    zh, en = RULES.get(key) or EXTRA_RULES.get(key) or (key, key)
     return en if lang == "en" else zh
 
 
@@ -310,7 +332,12 @@ def checks_panel(report: CheckReport, lang: str) -> None:
             st.write(m)
     order = {"violated": 0, "binding": 1, "met": 2}
     findings = sorted(report.findings, key=lambda f: order.get(f.status, 3))
-    st.dataframe(findings_frame(findings, lang), hide_index=True, key="checks_table")
+    st.dataframe(
+        findings_frame(findings, lang),
+        hide_index=True,
+        key="checks_table",
+        height=table_height(len(findings)),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -385,9 +412,8 @@ def solve_progress() -> None:
                     y=alt.Y("value:Q", title=t("objective_axis")),
                     color=alt.Color("series:N", legend=alt.Legend(title=None, orient="bottom")),
                 )
-                .properties(height=160)
             )
-            st.altair_chart(chart, width="stretch")
+            st.altair_chart(chart, width="stretch", height=200)
 
 
 def need_scenario() -> bool:

@@ -148,7 +148,7 @@ def test_planner_path_through_the_app(app_url: str, tmp_path: Path) -> None:
             # Solve off the UI thread; the page shows the plan when it is done.
             go("优化方案")
             main.get_by_role("button", name="求解").click()
-            expect(main.get_by_text("结果：")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+            expect(main.get_by_text("第 1 次求解")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
             expect(main.get_by_text("现状：4 个科室")).to_be_visible()
             expect(main.locator('[data-testid="stGraphVizChart"] svg')).to_have_count(2)
             shot("03_plan")
@@ -165,13 +165,14 @@ def test_planner_path_through_the_app(app_url: str, tmp_path: Path) -> None:
             main.get_by_role("button", name="应用既定调整并重新求解").click()
             shot("05_pins_solving")
             go("优化方案")
-            expect(main.get_by_text("结果：")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+            expect(main.get_by_text("第 2 次求解")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
             main.get_by_label("方案名称（保存时使用）").fill("分权 少调整")
             main.get_by_role("button", name="保存到方案库").click()
             expect(main.get_by_role("button", name="已保存 #2")).to_be_visible()
 
             go("方案比较")
             expect(main.get_by_text("主要指标")).to_be_visible()
+            expect(main.get_by_text("#2 分权 少调整").first).to_be_visible()
             expect(main.get_by_text("职责和人员归属差异")).to_be_visible()
             shot("06_compare")
 

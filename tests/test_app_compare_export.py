@@ -1,0 +1,107 @@
+"""Saving to the run store, comparing saved plans, exports and the simulation page, in AppTest;
+and that two sessions share saved plans but never unsaved ones."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from app_support import (
+    by_label,
+    capture_downloads,
+    go,
+    last_served,
+    load_bundled,
+    new_session,
+    no_exception,
+    prepare,
+    solve,
+    submit,
+    table,
+)
+from openpyxl import load_workbook
+
+from restructure.store import RunStore
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    return prepare(monkeypatch, tmp_path)
+
+
+def save(at, label: str) -> int:
+    at.text_input(key="run_label").set_value(label)
+    at.button(key="save_plan").click().run()
+    no_exception(at)
+    return at.session_state["saved_run"]
+
+
+def test_compare_two_saved_plans_with_deltas_and_duty_diff(store: Path) -> None:
+    at = solve(load_bundled(new_session()))
+    assert save(at, "分权") == 1
+    assert by_label(at.button, "已保存 #1").disabled  # saved once, not twice
+    go(at, "scenario_page")
+    by_label(at.checkbox, "横向分权制衡").uncheck()
+    submit(at, "应用修改")
+    solve(at)
+    assert save(at, "不分权") == 2
+    assert [r.label for r in RunStore(store).list_runs()] == ["分权", "不分权"]
+
+    go(at, "compare_page")
+    kpis = table(at, "指标", "#1 分权", "#2 不分权", "Δ #2 不分权")
+    conflicts = kpis[kpis["指标"] == "同科室环节冲突"].iloc[0]
+    plans = [r.plan() for r in RunStore(store).list_runs()]
+    assert conflicts["#1 分权"] == str(int(plans[0].kpis["stage_conflicts"]))
+    delta = plans[1].kpis["stage_conflicts"] - plans[0].kpis["stage_conflicts"]
+    assert conflicts["Δ #2 不分权"] == f"{delta:.4g}"
+    assert len(at.get("vega_lite_chart")) == 8  # one chart per main KPI
+    moved = table(at, "代码", "名称", "#1 分权", "#2 不分权")
+    assert moved["代码"].str.startswith(("D", "P")).all()
+    # the reference decides the sign of the change
+    at.selectbox(key="compare_ref").set_value(2).run()
+    assert "Δ #1 分权" in table(at, "指标").columns
+
+
+def test_exports_are_files_a_planner_can_open(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    served = capture_downloads(monkeypatch)
+    at = go(solve(load_bundled(new_session())), "export_page")
+    labels = {b.label for b in at.get("download_button")}
+    assert labels == {"Excel 工作簿", "CSV 压缩包", "plan.json", "三定草稿（Word）"}
+    wb = load_workbook(io.BytesIO(last_served(served, "plan.xlsx")), read_only=True)
+    try:
+        assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "KPI", "规则检查"]
+    finally:
+        wb.close()
+    with zipfile.ZipFile(io.BytesIO(last_served(served, "plan_tables.zip"))) as z:
+        assert {"sections.csv", "duties.csv", "staff.csv", "changes.csv"} <= set(z.namelist())
+    plan = json.loads(last_served(served, "plan.json"))
+    assert plan["status"] == at.session_state["plan"].status.value
+    assert zipfile.is_zipfile(io.BytesIO(last_served(served, "sanding_draft.docx")))
+    # Pseudonymised: no real name is left in plan.json.
+    name = at.session_state["scenario"].department.staff[0].name
+    at.checkbox(key="pseudonymise").check().run()
+    assert name.encode("utf-8") not in last_served(served, "plan.json")
+
+
+def test_saved_plans_are_shared_but_unsaved_work_stays_in_its_session(store: Path) -> None:
+    first = solve(load_bundled(new_session()))
+    save(first, "第一个会话")
+    second = new_session()
+    go(second, "plan_page")
+    assert "plan" not in second.session_state
+    assert any("请先在「方案与数据」页" in i.value for i in second.info)
+    go(second, "compare_page")
+    assert second.multiselect(key="compare_runs").options[0].startswith("#1 第一个会话")
+
+
+def test_simulation_page_shows_risk_today_and_under_the_plan(store: Path) -> None:
+    at = go(solve(load_bundled(new_session())), "simulation_page")
+    by_label(at.number_input, "抽样次数").set_value(1000)
+    submit(at, "运行仿真")
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["抽样次数"] == "1,000"
+    assert cards["现状：任一科室超负荷的概率"].endswith("%")
+    assert len(at.get("vega_lite_chart")) == 4  # distribution and overload, today and plan
