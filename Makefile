@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/restructure validate scenarios/*.toml
+	$(BIN)/restructure validate scenarios/market_regulation.toml
+	$(BIN)/restructure solve scenarios/market_regulation.toml --out out/market_regulation
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -23,6 +23,7 @@ from restructure.domain import (
     Rank,
     Scenario,
     SectionKind,
+    robust_workload,
 )
 from restructure.terms import FUNCTION_ZH
 
@@ -584,6 +585,23 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
         f"load ratios {lo:.2f}–{hi:.2f} (allowed {1 - dev:.2f}–{1 + dev:.2f})",
         binding=(1 + dev) - exact_hi < BINDING_REL or exact_lo - (1 - dev) < BINDING_REL,
     )
+    if r.robust_margin > 0:
+        total_w = sum(d.workload_fte for d in dept.duties)
+        total_c = sum(p.capacity_fte for p in dept.staff)
+        worst = 0.0
+        for s in secs:
+            c = sum(dept.person(p).capacity_fte for p in s.staff)
+            w_high = sum(robust_workload(dept.duty(d), r.robust_margin) for d in s.duties)
+            if c and total_w:
+                worst = max(worst, (w_high / c) / (total_w / total_c))
+        out.add(
+            "robust_load",
+            "",
+            worst <= 1 + dev + RATIO_EPS,
+            f"工作量上浮{r.robust_margin:.0%}时最高人均工作量比{worst:.2f}（上限{1 + dev:.2f}）",
+            f"with workloads {r.robust_margin:.0%} toward high, max load ratio {worst:.2f} (cap {1 + dev:.2f})",
+            binding=(1 + dev) - worst < BINDING_REL,
+        )
     if r.max_staff_moves < 1:
         movable = sum(1 for p in dept.staff if p.movable and p.current_section)
         cap = math.floor(r.max_staff_moves * movable + 1e-9)

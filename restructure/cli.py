@@ -781,9 +781,45 @@ def simulate(
     seed: int = typer.Option(0, "--seed"),
     out: Path | None = typer.Option(None, "--out", help="folder for tables and plot images"),
     lang: Lang = typer.Option(Lang.ZH, "--lang"),
+    robust: float | None = typer.Option(
+        None,
+        "--robust",
+        min=0.0,
+        max=1.0,
+        help="also solve a robust plan (loads this share of the way to their high estimates) and compare",
+    ),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="solver seconds for --robust"),
 ) -> None:
     """Workload uncertainty, process handoffs and dynamic sections over time."""
     from restructure.simulate.cli import simulate_command
 
     code = simulate_command(str(path), draws, seed, out, lang.value, str(plan) if plan else None)
-    raise typer.Exit(code)
+    if code != 0 or robust is None:
+        raise typer.Exit(code)
+    from restructure.robust import compare_robust
+
+    console = Console()
+    scenario = _scenario_or_exit(path, lang.value, console)
+    comparison = compare_robust(scenario, robust, draws=draws, seed=seed, time_limit_s=time_limit)
+    table = Table(
+        title=_say(
+            lang.value,
+            f"稳健方案（工作量上浮{robust:.0%}）与点估计方案",
+            f"Robust plan ({robust:.0%} toward high estimates) vs point-estimate plan",
+        )
+    )
+    heads = {
+        "plan": ("方案", "plan"),
+        "status": ("状态", "status"),
+        "p_any_section_over": ("任一科室超限概率", "P(any section over)"),
+        "worst_section_p_over": ("最高单科超限概率", "worst section P(over)"),
+        "max_load_ratio": ("最高人均工作量比", "max load ratio"),
+        "duties_moved": ("调整职责", "duties moved"),
+        "staff_moved": ("调整人员", "staff moved"),
+        "objective": ("目标值", "objective"),
+    }
+    for key, (zh, en) in heads.items():
+        table.add_column(zh if lang.value == "zh" else en)
+    for row in comparison.rows():
+        table.add_row(*(Text(_num(row[k])) for k in heads))
+    console.print(table)

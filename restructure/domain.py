@@ -210,6 +210,11 @@ class Rules:
     dynamic_for_key_tasks_only: bool = doc("dynamic sections hold key_task duties only", default=True)
     together: tuple[tuple[str, ...], ...] = doc("duty or staff ids kept in one section", default=())
     apart: tuple[tuple[str, ...], ...] = doc("duty or staff ids kept in different sections", default=())
+    robust_margin: float = doc(
+        "robust balance (added): each section's load at fte + margin x (high - fte) must also stay under the "
+        "band's upper edge; 0 = point estimates only",
+        default=0.0,
+    )
     plan_month: str | None = doc(
         "YYYY-MM the plan takes effect; key tasks ended before it get no dynamic section (added)",
         default=None,
@@ -251,6 +256,15 @@ class Weights:
         "each section short of what the caps, chief posts and staff allow (added): no degenerate merges",
         default=30,
     )
+
+
+ROBUST_DEFAULT_SPREAD = 0.25  # a duty without workload_high is taken as +25 % (as in the simulation)
+
+
+def robust_workload(d: Duty, margin: float) -> float:
+    """The workload a robust plan balances against: part way from the estimate to its high end."""
+    high = d.workload_high if d.workload_high is not None else d.workload_fte * (1 + ROBUST_DEFAULT_SPREAD)
+    return d.workload_fte + margin * max(0.0, high - d.workload_fte)
 
 
 def weights_dict(w: Weights) -> dict[str, float]:

@@ -48,6 +48,7 @@ RULES: dict[str, tuple[str, str]] = {
     "max_section_staff": ("科室最多人数", "maximum staff per section"),
     "max_load_deviation": ("工作量均衡（忙闲不均）", "workload balance"),
     "max_staff_moves": ("人员调整比例上限", "staff moves cap"),
+    "robust_load": ("稳健均衡（工作量上浮）", "robust balance (workload toward high)"),
 }
 
 # soft goal -> (zh, en, unit zh, unit en)

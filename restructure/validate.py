@@ -721,6 +721,7 @@ RULE_SETTINGS: dict[str, Setting] = {
     "together": Setting("id_groups"),
     "apart": Setting("id_groups"),
     "plan_month": Setting("month"),
+    "robust_margin": Setting("float", 0, 1),
 }
 PIN_SETTINGS: dict[str, Setting] = {"keep_sections": Setting("ids"), "duty_sections": Setting("id_map")}
 OBJECTIVE_SETTINGS: dict[str, Setting] = {

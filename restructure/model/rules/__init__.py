@@ -12,10 +12,11 @@ from restructure.model.rules import (
     functions,
     leadership,
     pins,
+    robust,
     sections,
     separation,
     skills,
     staffing,
 )
 
-FAMILIES = (assignment, sections, leadership, functions, separation, pins, staffing, balance, skills)
+FAMILIES = (assignment, sections, leadership, functions, separation, pins, staffing, balance, robust, skills)
