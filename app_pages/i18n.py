@@ -59,11 +59,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "sum_duties": ("职责事项", "Duties"),
     "sum_staff": ("实名制人员", "Staff"),
     "sum_staff_help": ("其中不可调整 {immovable_staff} 人", "{immovable_staff} cannot move"),
-    "sum_load": ("工作量 / 人力（FTE）", "Workload / capacity (FTE)"),
-    "sum_load_help": (
-        "全年工作量合计与人员可承担工作量合计，单位：全时当量",
-        "Yearly workload and staff capacity, in full-time equivalents",
+    "sum_workload": ("工作量（FTE）", "Workload (FTE)"),
+    "sum_workload_help": (
+        "全部职责的全年工作量合计，单位：全时当量",
+        "Yearly workload of all duties, in full-time equivalents",
     ),
+    "sum_capacity": ("人力（FTE）", "Capacity (FTE)"),
+    "sum_capacity_help": ("全部人员可承担的工作量合计", "What all staff can carry, in full-time equivalents"),
     "sum_posts": ("领导职数", "Leadership posts"),
     "posts_value": ("正{chief} 副{deputy}", "{chief} chief, {deputy} deputy"),
     "col_function": ("职能", "Function"),

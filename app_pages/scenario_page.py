@@ -77,17 +77,13 @@ def department_summary(sc: Scenario, lang: str) -> None:
     st.subheader(t("summary_heading", name=sc.name))
     if sc.description:
         st.caption(sc.description)
-    c = st.columns(5)
+    c = st.columns(6)
     c[0].metric(t("sum_sections"), summary["sections"], help=t("sum_sections_help", **summary), border=True)
     c[1].metric(t("sum_duties"), summary["duties"], border=True)
     c[2].metric(t("sum_staff"), summary["staff"], help=t("sum_staff_help", **summary), border=True)
-    c[3].metric(
-        t("sum_load"),
-        f"{summary['workload_fte']:g} / {summary['capacity_fte']:g}",
-        help=t("sum_load_help"),
-        border=True,
-    )
-    c[4].metric(
+    c[3].metric(t("sum_workload"), f"{summary['workload_fte']:g}", help=t("sum_workload_help"), border=True)
+    c[4].metric(t("sum_capacity"), f"{summary['capacity_fte']:g}", help=t("sum_capacity_help"), border=True)
+    c[5].metric(
         t("sum_posts"),
         t("posts_value", chief=summary["chief_posts"], deputy=summary["deputy_posts"]),
         border=True,

@@ -1,0 +1,113 @@
+"""The app's helpers without a running page: labels in both languages, DOT escaping, relaxations."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from app_support import ROOT, prepare
+
+from restructure.domain import Finding, PlanSection, SectionKind
+from restructure.scenario import load_scenario
+
+SCIENCE_TOML = ROOT / "scenarios" / "science_bureau.toml"
+
+
+@pytest.fixture(autouse=True)
+def _app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    prepare(monkeypatch, tmp_path)
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_label_the_pages_use_exists_in_chinese_and_english() -> None:
+    from app_pages.i18n import TEXT
+
+    used: set[str] = set()
+    for source in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
+        text = source.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bt\(\s*[\"']([a-z0-9_]+)[\"']", text))
+        # keys built at run time: t(f"status_{...}"), t(f"weight_{...}")
+        for prefix in re.findall(r"\bt\(\s*f[\"']([a-z0-9_]+)\{", text):
+            assert any(k.startswith(prefix) for k in TEXT), prefix
+    missing = sorted(used - set(TEXT))
+    assert not missing, f"labels used but not defined: {missing}"
+    for key, (zh, en) in TEXT.items():
+        assert zh.strip() and en.strip(), key
+        assert placeholders(zh) == placeholders(en), key
+    for status in ("optimal", "feasible", "infeasible", "unknown", "invalid"):
+        assert f"status_{status}" in TEXT
+
+
+def test_dot_labels_cannot_break_out_of_their_string() -> None:
+    from app_pages.widgets import dot_string, org_chart_dot
+
+    assert dot_string('科"室\\n') == '"科\\"室\\\\n"'
+    assert dot_string("第一行\n第二行") == '"第一行\\n第二行"'
+    sc = load_scenario(SCIENCE_TOML)
+    hostile = PlanSection(
+        id="K01",
+        name='办公室"]; evil [label="x',
+        kind=SectionKind.BASIC,
+        duties=(),
+        staff=(),
+        chief=None,
+        deputies=(),
+        chief_posts=1,
+        deputy_posts=0,
+        workload_fte=0.0,
+        capacity_fte=0.0,
+        successor_of=("S01",),
+    )
+    dot = org_chart_dot("部门", [hostile], sc.department, 0.2)
+    # The whole name sits inside the one quoted label of node n0: no new node or attribute starts.
+    node = re.search(r'^  n0 \[label="((?:[^"\\]|\\.)*)", fillcolor="[^"]*"\];$', dot, re.M)
+    assert node is not None, dot
+    assert node.group(1).replace('\\"', '"').startswith(hostile.name + "\\n")
+    assert len(re.findall(r"^  \w+ \[label=", dot, re.M)) == 2  # root and n0 only
+
+
+def test_relaxations_name_one_change_per_rule_in_conflict() -> None:
+    from app_pages.relax import more_time, relaxations
+
+    sc = load_scenario(SCIENCE_TOML, {"rules.together": [["D010", "D012"]], "rules.max_basic_sections": 30})
+    conflicts = [
+        Finding("separate_stages", "科技项目管理", "conflict", "", ""),
+        Finding("separate_stages", "科技计划资金", "conflict", "", ""),
+        Finding("together", "1", "conflict", "", ""),
+        Finding("max_basic_sections", "", "conflict", "", ""),  # already at the app's cap of 30
+        Finding("immovable", "P001", "conflict", "", ""),  # data, not a rule the app can relax
+        Finding("single_section", "support", "conflict", "", ""),
+    ]
+    found = relaxations(conflicts, sc)
+    assert [dict(r.overrides) for r in found] == [
+        {"rules.separate_stages": False},
+        {"rules.together": []},
+        {"rules.single_section": []},
+    ]
+    assert found[2].text("zh") == "不再要求综合保障职责集中在一个科室"
+    assert found[2].text("en") == "Let comprehensive support duties sit in several sections"
+    longer = more_time(sc)
+    assert longer is not None and dict(longer.overrides) == {"solver.time_limit_s": 20.0}
+    assert more_time(load_scenario(SCIENCE_TOML, {"solver.time_limit_s": 600})) is None
+
+
+def test_mixed_columns_become_text_so_the_browser_shows_them_as_written() -> None:
+    from app_pages.widgets import uniform_frame
+
+    frame = uniform_frame([{"a": 1, "b": 0.5, "c": None}, {"a": 2, "b": "", "c": "x"}])
+    assert frame["a"].tolist() == [1, 2]
+    assert frame["b"].tolist() == ["0.5", ""]
+    assert frame["c"].tolist() == ["", "x"]
+
+
+def test_bundled_scenarios_are_listed_by_their_names() -> None:
+    from app_pages.bundled import bundled_scenarios
+
+    listed = {b.name: b.path.name for b in bundled_scenarios()}
+    assert listed["科技局 横向分权制衡"] == "science_bureau.toml"
+    assert len(listed) == len(list((ROOT / "scenarios").glob("*.toml")))
