@@ -818,7 +818,7 @@ def simulate(
         "staff_moved": ("调整人员", "staff moved"),
         "objective": ("目标值", "objective"),
     }
-    for key, (zh, en) in heads.items():
+    for zh, en in heads.values():
         table.add_column(zh if lang.value == "zh" else en)
     for row in comparison.rows():
         table.add_row(*(Text(_num(row[k])) for k in heads))
