@@ -182,7 +182,7 @@ def default_instances(quick: bool = False) -> list[Scenario]:
     return [
         generated(60, 30, 8, 2, seed=1, time_limit_s=small),
         generated(300, 150, 14, 6, seed=2, time_limit_s=small),
-        generated(1000, 500, 24, 15, seed=3, time_limit_s=big),
+        generated(1000, 500, 20, 15, seed=3, time_limit_s=big),
     ]
 
 
