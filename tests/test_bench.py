@@ -4,6 +4,7 @@ the straightforward formulation and HiGHS on the translated MIP agree on the opt
 from __future__ import annotations
 
 from builders import duty, scenario, section, staff_for
+
 from restructure.bench.run import Row, bench_instances, render_markdown
 from restructure.domain import Rules, SolverSettings
 
