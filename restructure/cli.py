@@ -66,17 +66,10 @@ def load_any(path: Path) -> Scenario:
         return load_department_as_scenario(path)
     if path.suffix.lower() == ".toml" or not path.exists():
         return load_scenario(path)
-    raise InputError(
-        [
-            Problem(
-                str(path),
-                None,
-                None,
-                None,
-                "应为方案文件（.toml）、部门数据文件夹或 .xlsx 工作簿。",
-                "Expected a scenario file (.toml), a department folder or an .xlsx workbook.",
-            )
-        ]
+    raise InputError.about(
+        str(path),
+        "应为方案文件（.toml）、部门数据文件夹或 .xlsx 工作簿。",
+        "Expected a scenario file (.toml), a department folder or an .xlsx workbook.",
     )
 
 

@@ -36,6 +36,11 @@ class InputError(Exception):
             summary += f"; first: {head.where()}: {head.en}"
         super().__init__(summary)
 
+    @classmethod
+    def about(cls, file: str, zh: str, en: str) -> InputError:
+        """One problem with a whole file or path (no row or column to point at)."""
+        return cls([Problem(str(file), None, None, None, zh, en)])
+
 
 class SolveError(Exception):
     """The solver rejected the model: a bug in restructure, reported as such."""

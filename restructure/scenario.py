@@ -122,17 +122,10 @@ def load_department_as_scenario(path: str | Path, overrides: Mapping[str, Any] |
     """A bare department folder or .xlsx workbook as a scenario with the contract's default rules."""
     p = Path(path)
     if not (p.is_dir() or p.suffix.lower() == ".xlsx"):
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "应为部门数据文件夹或 .xlsx 工作簿。",
-                    "Expected a department folder or an .xlsx workbook.",
-                )
-            ]
+        raise InputError.about(
+            str(path),
+            "应为部门数据文件夹或 .xlsx 工作簿。",
+            "Expected a department folder or an .xlsx workbook.",
         )
     return load_scenario(p, overrides)
 

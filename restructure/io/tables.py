@@ -81,29 +81,15 @@ def read_tables(path: str | Path) -> RawTables:
     if p.suffix.lower() == ".xlsx" and p.is_file():
         return _read_workbook(p)
     if not p.exists():
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "找不到该路径：请指定部门数据文件夹（含 sections.csv 等）或 .xlsx 工作簿。",
-                    "Path not found: give a department folder (with sections.csv etc.) or an .xlsx workbook.",
-                )
-            ]
+        raise InputError.about(
+            str(path),
+            "找不到该路径：请指定部门数据文件夹（含 sections.csv 等）或 .xlsx 工作簿。",
+            "Path not found: give a department folder (with sections.csv etc.) or an .xlsx workbook.",
         )
-    raise InputError(
-        [
-            Problem(
-                str(path),
-                None,
-                None,
-                None,
-                "无法识别的部门数据：应为含 CSV 文件的文件夹或 .xlsx 工作簿。",
-                "Not department data: expected a folder of CSV files or an .xlsx workbook.",
-            )
-        ]
+    raise InputError.about(
+        str(path),
+        "无法识别的部门数据：应为含 CSV 文件的文件夹或 .xlsx 工作簿。",
+        "Not department data: expected a folder of CSV files or an .xlsx workbook.",
     )
 
 
@@ -180,17 +166,10 @@ def _read_workbook(path: Path) -> RawTables:
             warnings.simplefilter("ignore")
             wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # a damaged workbook can fail anywhere inside openpyxl or zipfile
-        raise InputError(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"无法打开工作簿（{type(e).__name__}）：请确认是 Excel .xlsx 文件且未损坏。",
-                    f"Cannot open the workbook ({type(e).__name__}): check it is an undamaged Excel .xlsx file.",
-                )
-            ]
+        raise InputError.about(
+            path.name,
+            f"无法打开工作簿（{type(e).__name__}）：请确认是 Excel .xlsx 文件且未损坏。",
+            f"Cannot open the workbook ({type(e).__name__}): check it is an undamaged Excel .xlsx file.",
         ) from e
     try:
         sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
