@@ -60,24 +60,22 @@ def side_by_side(plan: Plan, sc: Scenario, lang: str) -> None:
     deviation = sc.rules.max_load_deviation
     today = today_sections(dept)
     kpi_cards(plan, lang)
-    left, right = st.columns(2)
     today_frame = load_frame(today, dept, deviation)
     plan_frame = load_frame(plan.sections, dept, deviation)
     x_max = max([1 + deviation, *today_frame["ratio"].tolist(), *plan_frame["ratio"].tolist()]) * 1.08
+    # Two rows of two columns, so the load charts line up however tall the org charts are.
+    left, right = st.columns(2)
     with left:
         st.subheader(t("today_heading", n=len(today)))
         st.graphviz_chart(org_chart_dot(t("chart_today", name=sc.name), today, dept, deviation))
-        st.markdown(f"**{t('load_heading')}**")
-        st.altair_chart(
-            load_chart(today_frame, deviation, x_max), width="stretch", height=chart_height(len(today_frame))
-        )
     with right:
         st.subheader(t("plan_heading", n=len(plan.sections)))
         st.graphviz_chart(org_chart_dot(t("chart_plan", name=sc.name), plan.sections, dept, deviation))
-        st.markdown(f"**{t('load_heading')}**")
-        st.altair_chart(
-            load_chart(plan_frame, deviation, x_max), width="stretch", height=chart_height(len(plan_frame))
-        )
+    st.markdown(f"**{t('load_heading')}**")
+    rows = max(len(today_frame), len(plan_frame))
+    for column, frame in zip(st.columns(2), (today_frame, plan_frame), strict=True):
+        with column:
+            st.altair_chart(load_chart(frame, deviation, x_max), width="stretch", height=chart_height(rows))
     st.caption(t("load_caption", dev=deviation))
 
 
@@ -88,10 +86,10 @@ def no_plan(plan: Plan, sc: Scenario, lang: str) -> None:
     st.error(note or t(f"status_{plan.status.value}"), icon=":material/block:")
     if ex.conflicts:
         st.markdown(f"**{t('conflict_heading')}**")
-        st.dataframe(findings_frame(ex.conflicts, lang), hide_index=True, key="conflicts_table")
+        st.table(findings_frame(ex.conflicts, lang), hide_index=True)
         st.caption(t("conflict_confirmed") if ex.confirmed else t("conflict_unconfirmed"))
     elif ex.binding:
-        st.dataframe(findings_frame(ex.binding, lang), hide_index=True, key="conflicts_table")
+        st.table(findings_frame(ex.binding, lang), hide_index=True)
     options: list[Relaxation] = relaxations(ex.conflicts, sc)
     if plan.status is Status.UNKNOWN:
         longer = more_time(sc)

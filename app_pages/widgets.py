@@ -235,7 +235,7 @@ def table_height(rows: int, cap: int = 640) -> int:
 
 def kpi_label(key: str, lang: str) -> str:
     zh, en = KPIS.get(key, (key, key))
-    return en if lang == "en" else zh
+    return en[:1].upper() + en[1:] if lang == "en" else zh
 
 
 def format_kpi(key: str, value: float | None) -> str:
@@ -302,11 +302,18 @@ def rule_label(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+def instance_label(rule: str, instance: str, lang: str) -> str:
+    """Which instance of a rule: a function, a chain, a section id, or the n-th together/apart group."""
+    if rule in ("together", "apart") and instance.isdigit():
+        return t("group_n", n=int(instance))
+    return value_label(instance, lang) if instance else ""
+
+
 def findings_frame(findings: Iterable[Any], lang: str) -> pd.DataFrame:
     rows = [
         {
             t("col_rule"): rule_label(f.rule, lang),
-            t("col_instance"): value_label(f.instance, lang) if f.instance else "",
+            t("col_instance"): instance_label(f.rule, f.instance, lang),
             t("col_result"): value_label(f.status, lang),
             t("col_message"): f.en if lang == "en" else f.zh,
         }
@@ -410,10 +417,10 @@ def solve_progress() -> None:
                 .encode(
                     x=alt.X("s:Q", title=t("seconds_axis")),
                     y=alt.Y("value:Q", title=t("objective_axis")),
-                    color=alt.Color("series:N", legend=alt.Legend(title=None, orient="bottom")),
+                    color=alt.Color("series:N", legend=alt.Legend(title=None, orient="top")),
                 )
             )
-            st.altair_chart(chart, width="stretch", height=200)
+            st.altair_chart(chart, width="stretch", height=240)
 
 
 def need_scenario() -> bool:

@@ -3,6 +3,7 @@ label, switching pages, and catching what download buttons serve."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ def new_session(sync: bool = True) -> AppTest:
 def prepare(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """The app's package importable and its run store in ``tmp_path``; returns the store path."""
     monkeypatch.syspath_prepend(str(ROOT))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # session upload folders land here
     store = tmp_path / "runs.sqlite"
     monkeypatch.setenv("RESTRUCTURE_STORE", str(store))
     return store
@@ -41,14 +43,13 @@ def by_label(widgets: Sequence[Any], label: str) -> Any:
 
 
 def table(at: AppTest, *columns: str) -> Any:
-    """The first dataframe on the page that has all these columns (as a pandas DataFrame)."""
-    for df in at.dataframe:
+    """The first dataframe or static table on the page that has all these columns (as pandas)."""
+    shown = [*at.dataframe, *at.table]
+    for df in shown:
         value = df.value
         if all(c in value.columns for c in columns):
             return value
-    raise AssertionError(
-        f"no table with columns {columns}; tables: {[list(d.value.columns) for d in at.dataframe]}"
-    )
+    raise AssertionError(f"no table with columns {columns}; tables: {[list(d.value.columns) for d in shown]}")
 
 
 def no_exception(at: AppTest) -> None:

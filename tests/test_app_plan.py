@@ -69,6 +69,7 @@ def test_infeasible_rules_are_explained_and_one_click_relaxes_and_resolves() -> 
     assert any("但D010、D012须在同一科室" in e.value for e in at.error)
     conflicts = table(at, "规则", "对象", "问题")
     assert set(conflicts["规则"]) == {"横向分权制衡", "须同设"}
+    assert set(conflicts["对象"]) == {"科技项目管理", "第1组"}
     assert not at.get("graphviz_chart")  # no empty chart for a plan that does not exist
     relax = by_label(at.button, "取消“横向分权制衡”")
     assert by_label(at.button, "取消“须同设”：D010、D012")
