@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import solve_progress
+from app_pages.widgets import plain, solve_progress
 
 st.set_page_config(page_title="restructure 内设机构优化", page_icon=":material/account_tree:", layout="wide")
 
@@ -26,7 +26,7 @@ with st.sidebar:
         key=state.LANG,
     )
     current = state.scenario()
-    st.caption(t("sidebar_scenario", name=current.name) if current else t("sidebar_none"))
+    st.caption(t("sidebar_scenario", name=plain(current.name)) if current else t("sidebar_none"))
 
 pages = [
     st.Page(

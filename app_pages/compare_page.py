@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import kpi_label, table_height, uniform_frame
+from app_pages.widgets import kpi_label, plain, table_height, uniform_frame
 from restructure.compare import LabeledPlan, comparison_columns, duty_diff, kpi_comparison
 from restructure.domain import Department, Plan
 from restructure.errors import InputError
@@ -125,7 +125,9 @@ def diff_panel(
     if diff.same:
         st.success(t("diff_same"), icon=":material/check_circle:")
         return
-    st.caption(t("diff_caption", a=a.label, b=b.label, duties=len(diff.duties), staff=len(diff.staff)))
+    st.caption(
+        t("diff_caption", a=plain(a.label), b=plain(b.label), duties=len(diff.duties), staff=len(diff.staff))
+    )
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('diff_duties', n=len(diff.duties))}**")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import need_plan, solver_line
+from app_pages.widgets import need_plan, plain, solver_line
 from restructure.check import check_plan
 from restructure.export import FILE_NAMES, csv_zip_bytes, docx_bytes, json_text, xlsx_bytes
 
@@ -20,7 +20,7 @@ def render() -> None:
     if not need_plan():
         return
     plan, sc = state.plan(), state.plan_scenario()
-    st.caption(f"{sc.name} · {solver_line(plan)}")
+    st.caption(f"{plain(sc.name)} · {solver_line(plan)}")
     if state.plan_is_stale():
         st.warning(t("plan_stale"), icon=":material/warning:")
     if not plan.has_plan:

@@ -213,6 +213,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Duties or people that must sit in one section (together) or in different sections (apart).",
     ),
     "remove": ("删除", "Remove"),
+    "group_line": ("{rule}：{items}", "{rule}: {items}"),
     "group_items": ("职责或人员（至少两项）", "Duties or people (two or more)"),
     "group_kind": ("要求", "Requirement"),
     "add_group": ("添加", "Add"),

@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import need_scenario, rule_label, show_problems, uniform_frame
+from app_pages.widgets import need_scenario, plain, rule_label, show_problems, uniform_frame
 from restructure.domain import Department, Scenario
 
 LOW_DISRUPTION_FACTOR = 5  # "low disruption": the disruption weight times this (at least LOW_DISRUPTION_MIN)
@@ -64,7 +64,8 @@ def groups(sc: Scenario) -> None:
         current: Sequence[Sequence[str]] = getattr(sc.rules, rule)
         for i, group in enumerate(current):
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
-            c1.write(f"{rule_label(rule, lang)}: " + "、".join(names.get(x, x) for x in group))
+            items = "、".join(names.get(x, x) for x in group)
+            c1.markdown(plain(t("group_line", rule=rule_label(rule, lang), items=items)))
             if c2.button(t("remove"), key=f"remove_{rule}_{i}", icon=":material/delete:"):
                 rest = [list(g) for j, g in enumerate(current) if j != i]
                 apply({f"rules.{rule}": rest})

@@ -16,6 +16,7 @@ from app_pages.widgets import (
     load_frame,
     need_scenario,
     org_chart_dot,
+    plain,
     show_problems,
     solver_line,
     table_frame,
@@ -34,10 +35,10 @@ def solve_bar(sc: Scenario) -> None:
         ):
             state.start_solve()
             st.rerun()
-    c2.caption(t("solve_caption", limit=sc.solver.time_limit_s, name=sc.name))
+    c2.caption(t("solve_caption", limit=sc.solver.time_limit_s, name=plain(sc.name)))
     error = st.session_state.get(state.SOLVE_ERROR)
     if error:
-        st.error(t("solve_failed", error=error), icon=":material/error:")
+        st.error(t("solve_failed", error=plain(error)), icon=":material/error:")
 
 
 def save_to_store(plan: Plan, sc: Scenario) -> None:
@@ -83,7 +84,7 @@ def no_plan(plan: Plan, sc: Scenario, lang: str) -> None:
     """Why there is no plan, the rules involved, and buttons that relax one of them and solve again."""
     ex = plan.explanation
     note = ex.note_en if lang == "en" else ex.note_zh
-    st.error(note or t(f"status_{plan.status.value}"), icon=":material/block:")
+    st.error(plain(note) if note else t(f"status_{plan.status.value}"), icon=":material/block:")
     if ex.conflicts:
         st.markdown(f"**{t('conflict_heading')}**")
         st.table(findings_frame(ex.conflicts, lang), hide_index=True)
@@ -148,7 +149,7 @@ def render() -> None:
         return
     note = plan.explanation.note_en if lang == "en" else plan.explanation.note_zh
     if note:
-        st.success(note, icon=":material/task_alt:")
+        st.success(plain(note), icon=":material/task_alt:")
     save_to_store(plan, solved_for)
     plan_details(plan, solved_for, lang)
 

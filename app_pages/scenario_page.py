@@ -12,7 +12,7 @@ from app_pages import state
 from app_pages.bundled import bundled_scenarios
 from app_pages.i18n import t
 from app_pages.uploads import Upload, save_uploads
-from app_pages.widgets import rule_label, show_problems, uniform_frame
+from app_pages.widgets import plain, rule_label, show_problems, uniform_frame
 from restructure.domain import Function, Scenario
 from restructure.export.tables import value_label
 from restructure.i18n import function_name
@@ -74,9 +74,9 @@ def pick_source() -> None:
 
 def department_summary(sc: Scenario, lang: str) -> None:
     summary = summarize_department(sc.department)
-    st.subheader(t("summary_heading", name=sc.name))
+    st.subheader(t("summary_heading", name=plain(sc.name)))
     if sc.description:
-        st.caption(sc.description)
+        st.caption(plain(sc.description))
     c = st.columns(6)
     c[0].metric(t("sum_sections"), summary["sections"], help=t("sum_sections_help", **summary), border=True)
     c[1].metric(t("sum_duties"), summary["duties"], border=True)
@@ -251,7 +251,7 @@ def save_toml(sc: Scenario) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    st.caption(t("toml_data_note", data=data))
+    st.caption(t("toml_data_note", data=plain(data)))
 
 
 def scenario_data_name(sc: Scenario, src: state.Source | None) -> str:

@@ -43,6 +43,15 @@ OUT_OF_BAND_COLOR = "#e45756"
 BAND_COLOR = "#54a24b"
 
 
+# Characters Markdown (and Streamlit's :emoji: and $math$) would read as markup.
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def plain(text: object) -> str:
+    """Text from the data or the planner, escaped so Markdown shows it exactly as written."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
 # ---------------------------------------------------------------------------------------
 # Tables
 # ---------------------------------------------------------------------------------------
@@ -293,12 +302,16 @@ def kpi_cards(plan: Plan, lang: str, per_row: int = 4) -> None:
 # Checks the validator reports beyond the scenario's rules (restructure.terms.RULES names those).
 EXTRA_RULES: dict[str, tuple[str, str]] = {
     "successors": ("科室承继关系", "section succession"),
+    "posts_need_people": ("副职有人可任", "deputy posts have people"),
+    "posts_filled_by_leaders": ("职务由现任领导担任", "posts filled by today's leaders"),
+    "robust_load": ("工作量上浮时仍均衡", "balance with workloads toward high"),
     "kpi_recheck": ("指标复核", "KPI re-check"),
 }
 
 
 def rule_label(key: str, lang: str) -> str:
-    zh, en = RULES.get(key) or EXTRA_RULES.get(key) or (key, key)
+    # A check added later without a label still reads as words, not as an identifier.
+    zh, en = RULES.get(key) or EXTRA_RULES.get(key) or (key.replace("_", " "),) * 2
     return en if lang == "en" else zh
 
 
@@ -336,7 +349,7 @@ def checks_panel(report: CheckReport, lang: str) -> None:
     else:
         st.error(t("checks_failed"), icon=":material/error:")
         for m in report.kpi_mismatches:
-            st.write(m)
+            st.markdown(plain(m))
     order = {"violated": 0, "binding": 1, "met": 2}
     findings = sorted(report.findings, key=lambda f: order.get(f.status, 3))
     st.dataframe(
