@@ -32,11 +32,23 @@ pages = [
     st.Page(
         "app_pages/scenario_page.py", title=t("page_scenario"), icon=":material/folder_open:", default=True
     ),
-    st.Page("app_pages/plan_page.py", title=t("page_plan"), icon=":material/account_tree:"),
-    st.Page("app_pages/pins_page.py", title=t("page_pins"), icon=":material/push_pin:"),
-    st.Page("app_pages/compare_page.py", title=t("page_compare"), icon=":material/compare_arrows:"),
-    st.Page("app_pages/export_page.py", title=t("page_export"), icon=":material/download:"),
-    st.Page("app_pages/simulation_page.py", title=t("page_simulation"), icon=":material/monitoring:"),
+    st.Page("app_pages/plan_page.py", url_path="plan", title=t("page_plan"), icon=":material/account_tree:"),
+    st.Page("app_pages/pins_page.py", url_path="pins", title=t("page_pins"), icon=":material/push_pin:"),
+    st.Page(
+        "app_pages/compare_page.py",
+        url_path="compare",
+        title=t("page_compare"),
+        icon=":material/compare_arrows:",
+    ),
+    st.Page(
+        "app_pages/export_page.py", url_path="export", title=t("page_export"), icon=":material/download:"
+    ),
+    st.Page(
+        "app_pages/simulation_page.py",
+        url_path="simulation",
+        title=t("page_simulation"),
+        icon=":material/monitoring:",
+    ),
 ]
 page = st.navigation(pages)
 if state.solving():

@@ -166,6 +166,9 @@ def test_planner_path_through_the_app(app_url: str, tmp_path: Path) -> None:
             shot("05_pins_solving")
             go("优化方案")
             expect(main.get_by_text("第 2 次求解")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+            # The page settles (the progress panel goes, stale elements of the last run with it).
+            expect(main.get_by_role("button", name="停止并保留当前最好方案")).to_have_count(0)
+            expect(main.get_by_label("方案名称（保存时使用）")).to_have_count(1)
             main.get_by_label("方案名称（保存时使用）").fill("分权 少调整")
             main.get_by_role("button", name="保存到方案库").click()
             expect(main.get_by_role("button", name="已保存 #2")).to_be_visible()
