@@ -3,6 +3,7 @@ label, switching pages, and catching what download buttons serve."""
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ def new_session(sync: bool = True) -> AppTest:
 def prepare(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """The app's package importable and its run store in ``tmp_path``; returns the store path."""
     monkeypatch.syspath_prepend(str(ROOT))
+    # Streamlit runs the app as sys.modules["__main__"]; put the real one back afterwards, or later
+    # tests that spawn processes (batch runs) would start app.py in every child.
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # session upload folders land here
     store = tmp_path / "runs.sqlite"
     monkeypatch.setenv("RESTRUCTURE_STORE", str(store))
