@@ -121,8 +121,11 @@ def rules_form(sc: Scenario, lang: str) -> None:
         st.markdown(f"**{t('rules_heading')}**")
         cols = st.columns(len(INT_RULES) + 1)
         values: dict[str, object] = {}
+        # What each input showed when drawn: only what the planner changed becomes an edit (a value
+        # clamped into an input's bounds is not a change the planner made).
+        shown: dict[str, object] = {}
         for i, (key, low, high) in enumerate(INT_RULES):
-            current = int(getattr(r, key))
+            current = shown[f"rules.{key}"] = int(getattr(r, key))
             values[f"rules.{key}"] = cols[i].number_input(
                 rule_label(key, lang),
                 min_value=low,
@@ -132,6 +135,7 @@ def rules_form(sc: Scenario, lang: str) -> None:
                 key=f"rule_{key}_{gen}",
                 help=f"`{key}`",
             )
+        shown["rules.max_section_staff"] = r.max_section_staff
         values["rules.max_section_staff"] = cols[-1].number_input(
             rule_label("max_section_staff", lang),
             min_value=1,
@@ -143,11 +147,12 @@ def rules_form(sc: Scenario, lang: str) -> None:
         )
         cols = st.columns(4)
         for i, key in enumerate(SHARE_RULES):
+            current = shown[f"rules.{key}"] = float(getattr(r, key))
             values[f"rules.{key}"] = cols[i % 4].number_input(
                 rule_label(key, lang),
                 min_value=0.0,
-                max_value=1.0,
-                value=float(min(1.0, getattr(r, key))),
+                max_value=max(1.0, current),
+                value=current,
                 step=0.05,
                 format="%.2f",
                 key=f"rule_{key}_{gen}",
@@ -155,9 +160,11 @@ def rules_form(sc: Scenario, lang: str) -> None:
             )
         cols = st.columns(4)
         for i, key in enumerate(BOOL_RULES):
+            shown[f"rules.{key}"] = bool(getattr(r, key))
             values[f"rules.{key}"] = cols[i % 4].checkbox(
                 rule_label(key, lang), value=bool(getattr(r, key)), key=f"rule_{key}_{gen}", help=f"`{key}`"
             )
+        shown["rules.single_section"] = list(r.single_section)
         values["rules.single_section"] = st.multiselect(
             rule_label("single_section", lang),
             [f.value for f in Function],
@@ -170,11 +177,12 @@ def rules_form(sc: Scenario, lang: str) -> None:
         st.markdown(f"**{t('weights_heading')}**")
         cols = st.columns(6)
         for i, key in enumerate(WEIGHTS):
+            current = shown[f"objective.{key}"] = float(getattr(w, key))
             values[f"objective.{key}"] = cols[i].number_input(
                 t(f"weight_{key}"),
                 min_value=0.0,
-                max_value=1000.0,
-                value=float(getattr(w, key)),
+                max_value=max(1000.0, current),
+                value=current,
                 step=1.0,
                 format="%g",
                 key=f"weight_{key}_{gen}",
@@ -182,20 +190,28 @@ def rules_form(sc: Scenario, lang: str) -> None:
             )
         st.markdown(f"**{t('solver_heading')}**")
         cols = st.columns(4)
+        limit = shown["solver.time_limit_s"] = float(min(600.0, max(1.0, s.time_limit_s)))
         values["solver.time_limit_s"] = cols[0].number_input(
             t("time_limit"),
             min_value=1.0,
             max_value=600.0,
-            value=float(min(600.0, max(1.0, s.time_limit_s))),
+            value=limit,
             step=1.0,
             format="%g",
             key=f"time_limit_{gen}",
         )
+        shown["solver.seed"], shown["solver.workers"] = int(s.seed), int(s.workers)
+        shown["solver.deterministic"] = bool(s.deterministic)
         values["solver.seed"] = cols[1].number_input(
             t("seed"), min_value=0, max_value=2**31 - 1, value=int(s.seed), step=1, key=f"seed_{gen}"
         )
         values["solver.workers"] = cols[2].number_input(
-            t("workers"), min_value=1, max_value=64, value=int(s.workers), step=1, key=f"workers_{gen}"
+            t("workers"),
+            min_value=1,
+            max_value=max(64, int(s.workers)),
+            value=int(s.workers),
+            step=1,
+            key=f"workers_{gen}",
         )
         values["solver.deterministic"] = cols[3].checkbox(
             t("deterministic"),
@@ -206,7 +222,7 @@ def rules_form(sc: Scenario, lang: str) -> None:
         submitted = st.form_submit_button(t("apply_rules"), type="primary", icon=":material/check:")
     if submitted:
         # An emptied optional cap cannot be written as TOML: it stays as loaded.
-        changes = {k: v for k, v in values.items() if v is not None and v != _current(sc, k)}
+        changes = {k: v for k, v in values.items() if v is not None and v != shown[k]}
         if not changes:
             st.info(t("nothing_changed"))
             return
@@ -215,12 +231,6 @@ def rules_form(sc: Scenario, lang: str) -> None:
             show_problems(found, "edit_problems_heading")
         else:
             st.rerun()
-
-
-def _current(sc: Scenario, dotted: str) -> object:
-    table, key = dotted.split(".", 1)
-    value = getattr({"rules": sc.rules, "objective": sc.objective, "solver": sc.solver}[table], key)
-    return list(value) if isinstance(value, tuple) else value
 
 
 def edits_in_force(lang: str) -> None:

@@ -178,3 +178,10 @@ def test_uploads_that_are_not_one_department_are_refused_with_a_reason(tmp_path:
     assert mixed.path is None and "一个 .xlsx" in mixed.problems[0].zh
     broken = save_uploads([Upload("d.zip", b"not a zip")], tmp_path)
     assert broken.path is None and broken.problems[0].en == "The .zip file cannot be opened."
+
+
+def test_submitting_the_rules_unchanged_edits_nothing() -> None:
+    at = load_bundled(new_session(), time_limit=None)
+    submit(at, "应用修改")
+    assert "没有修改。" in [i.value for i in at.info]
+    assert at.session_state["overrides"] == {}
