@@ -30,12 +30,9 @@ def _finish(inst: Instance, h: dict, slot_of_today: dict[str, int], slot_of_duty
         h["n"][c.index][slot_of_today.get(c.current_section or "", fallback)] = c.size
     for k in range(inst.n_slots):
         h["active"][k] = int(any(row[k] for row in h["x"]))
-    # each slot continues the today's section that brought it the most duties
-    share: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    # a slot continues every today's section merged into it: a merge moves nobody
     for s, k in slot_of_today.items():
-        share[k].append((-len(inst.duties_of_today.get(s, ())), s))
-    for k, lst in share.items():
-        h["succ"][min(lst)[1]][k] = 1
+        h["succ"][s][k] = 1
     heads = [sum(h["n"][c.index][k] for c in inst.classes) for k in range(inst.n_slots)]
     spare = max(0, inst.dept.leadership_posts - sum(h["active"]))
     for k in sorted(range(inst.n_slots), key=lambda k: -heads[k]):
