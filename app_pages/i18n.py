@@ -200,6 +200,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "Not confirmed by an independent solve (it did not finish in time).",
     ),
     "relax_heading": ("放宽一条规则并重新求解", "Relax one rule and solve again"),
+    "relax_sufficient": (
+        "求解器已验证：单独放宽这一条即可形成方案。",
+        "Checked by the solver: relaxing this alone gives a plan.",
+    ),
+    "relax_sufficient_note": (
+        "突出显示的按钮：单独放宽即可形成方案；其他按钮放宽后可能仍有别的冲突。",
+        "Highlighted buttons: relaxing that rule alone gives a plan; after the others another conflict may remain.",
+    ),
     # pins page
     "keep_help": (
         "所选现有科室的职责、人员和职数保持不变。",

@@ -91,7 +91,7 @@ def no_plan(plan: Plan, sc: Scenario, lang: str) -> None:
         st.caption(t("conflict_confirmed") if ex.confirmed else t("conflict_unconfirmed"))
     elif ex.binding:
         st.table(findings_frame(ex.binding, lang), hide_index=True)
-    options: list[Relaxation] = relaxations(ex.conflicts, sc)
+    options: list[Relaxation] = relaxations(ex.conflicts, sc, ex.relaxations)
     if plan.status is Status.UNKNOWN:
         longer = more_time(sc)
         if longer is not None:
@@ -99,9 +99,17 @@ def no_plan(plan: Plan, sc: Scenario, lang: str) -> None:
     if not options:
         return
     st.markdown(f"**{t('relax_heading')}**")
+    if any(o.sufficient for o in options):
+        st.caption(t("relax_sufficient_note"))
     cols = st.columns(min(3, len(options)))
     for i, option in enumerate(options):
-        if cols[i % len(cols)].button(option.text(lang), key=f"relax_{i}", icon=":material/tune:"):
+        if cols[i % len(cols)].button(
+            option.text(lang),
+            key=f"relax_{i}",
+            icon=":material/tune:",
+            type="primary" if option.sufficient else "secondary",
+            help=t("relax_sufficient") if option.sufficient else None,
+        ):
             found = state.edit(option.overrides)
             if found:
                 show_problems(found, "edit_problems_heading")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from restructure.domain import Finding, Scenario
@@ -19,6 +19,7 @@ class Relaxation:
     zh: str  # button text
     en: str
     overrides: Mapping[str, Any]  # dotted scenario keys -> new values
+    sufficient: bool = False  # the solver found that this change alone gives a plan
 
     def text(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -119,14 +120,26 @@ def relaxation_for(finding: Finding, scenario: Scenario) -> Relaxation | None:
     return None
 
 
-def relaxations(conflicts: Iterable[Finding], scenario: Scenario) -> list[Relaxation]:
-    """One button per distinct change (two chains in conflict give one "drop checks and balances")."""
+def relaxations(
+    conflicts: Iterable[Finding], scenario: Scenario, sufficient: Collection[str] = ()
+) -> list[Relaxation]:
+    """One button per distinct change (two chains in conflict give one "drop checks and balances").
+
+    ``sufficient`` lists the conflict members ("rule:instance", ``Explanation.relaxations``) whose
+    relaxation alone gives a plan; those changes come first and are marked.
+    """
     out: list[Relaxation] = []
     for f in conflicts:
         found = relaxation_for(f, scenario)
-        if found is not None and all(found.overrides != o.overrides for o in out):
-            out.append(found)
-    return out
+        if found is None:
+            continue
+        alone = f"{f.rule}:{f.instance}" in sufficient
+        same = next((i for i, o in enumerate(out) if o.overrides == found.overrides), None)
+        if same is None:
+            out.append(replace(found, sufficient=alone))
+        elif alone:
+            out[same] = replace(out[same], sufficient=True)
+    return sorted(out, key=lambda r: not r.sufficient)
 
 
 def more_time(scenario: Scenario) -> Relaxation | None:

@@ -71,6 +71,8 @@ def test_infeasible_rules_are_explained_and_one_click_relaxes_and_resolves() -> 
     assert set(conflicts["规则"]) == {"横向分权制衡", "须同设"}
     assert set(conflicts["对象"]) == {"科技项目管理", "第1组"}
     assert not at.get("graphviz_chart")  # no empty chart for a plan that does not exist
+    assert set(plan.explanation.relaxations) == {"separate_stages:科技项目管理", "together:1"}
+    assert any(c.value.startswith("突出显示的按钮") for c in at.caption)  # either change alone gives a plan
     relax = by_label(at.button, "取消“横向分权制衡”")
     assert by_label(at.button, "取消“须同设”：D010、D012")
     relax.click().run()

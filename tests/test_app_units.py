@@ -89,7 +89,15 @@ def test_relaxations_name_one_change_per_rule_in_conflict() -> None:
         {"rules.together": []},
         {"rules.single_section": []},
     ]
+    assert not any(r.sufficient for r in found)
     assert found[2].text("zh") == "不再要求综合保障职责集中在一个科室"
+    # Changes the solver found sufficient on their own come first.
+    ranked = relaxations(conflicts, sc, sufficient=("together:1", "separate_stages:科技计划资金"))
+    assert [(dict(r.overrides), r.sufficient) for r in ranked] == [
+        ({"rules.separate_stages": False}, True),
+        ({"rules.together": []}, True),
+        ({"rules.single_section": []}, False),
+    ]
     assert found[2].text("en") == "Let comprehensive support duties sit in several sections"
     longer = more_time(sc)
     assert longer is not None and dict(longer.overrides) == {"solver.time_limit_s": 20.0}
