@@ -283,12 +283,24 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
     )
     succ = Counter(t for s in secs for t in s.successor_of)
     bad_succ = sorted(t for t, n in succ.items() if n > 1 or t not in today_ids)
+    today_load = defaultdict(float)
+    for d in dept.duties:
+        if d.current_section:
+            today_load[d.current_section] += d.workload_fte
+    for s in secs:
+        for t in s.successor_of:
+            if t not in today_ids:
+                continue
+            kept = sum(dept.duty(x).workload_fte for x in s.duties if dept.duty(x).current_section == t)
+            if dept.section(t).kind is not s.kind or (today_load[t] and 2 * kept < today_load[t] - 1e-9):
+                bad_succ.append(f"{t}->{s.id}")
     out.add(
         "successors",
         "",
         not bad_succ,
-        "每个现有科室至多由一个新科室延续" + (f"；问题：{'、'.join(bad_succ)}" if bad_succ else ""),
-        "each of today's sections continued by at most one section"
+        "每个现有科室至多由一个同类新科室延续，且该科室承接其一半以上工作量"
+        + (f"；问题：{'、'.join(bad_succ)}" if bad_succ else ""),
+        "each of today's sections continued by at most one section of its kind, holding at least half its workload"
         + (f"; problems: {', '.join(bad_succ)}" if bad_succ else ""),
     )
 

@@ -63,17 +63,19 @@ def solve(
     bm = build(inst, symmetry_breaking=not naive)
     raw = None
     phase1_s = 0.0
+    hinted = None  # the starting plan and its objective, when it keeps every rule
     if not naive:
         start_hint = (
             hints.from_plan(inst, hint) if hint is not None and hint.has_plan else hints.from_today(inst)
         )
-        if not add_hint(bm, start_hint):
+        hinted = add_hint(bm, start_hint)
+        if hinted is None:
             # Phase 1: today's structure breaks the rules, so find any plan that keeps them
             # (one worker, no objective: fast and deterministic) and start the search from it.
             budget = min(max(0.3 * settings.time_limit_s, 0.5), 20.0)
             first, phase1_s = _first_plan(inst, start_hint, settings, budget, stop)
             if first.values is not None:
-                add_hint(bm, first.values)
+                hinted = add_hint(bm, first.values)
             elif first.status is Status.INFEASIBLE:
                 raw = first  # proven: no plan keeps every rule; go straight to the explanation
             if settings.deterministic:
@@ -86,6 +88,17 @@ def solve(
         raw.seconds += phase1_s
         if raw.first_solution_s is not None:
             raw.first_solution_s += phase1_s
+        if (
+            hinted is not None
+            and raw.status is not Status.INFEASIBLE
+            and (raw.objective is None or hinted["objective"] < raw.objective)
+        ):
+            # CP-SAT's presolve can break a hint; never end worse than the plan we started from
+            raw.values = hinted
+            raw.objective = hinted["objective"]
+            if raw.status is Status.UNKNOWN:
+                raw.status = Status.FEASIBLE
+            raw.first_solution_s = raw.first_solution_s or phase1_s
     base = baseline_of(scenario)
     info = SolverInfo(
         status=raw.status,

@@ -110,29 +110,38 @@ def parameters(settings: SolverSettings, *, time_limit_s: float | None = None) -
     return solver
 
 
-def add_hint(bm: BuiltModel, hint: dict[str, list], *, complete: bool = True) -> bool:
+def add_hint(bm: BuiltModel, hint: dict[str, list], *, complete: bool = True) -> dict | None:
     """Hint every decision variable; with ``complete``, also every auxiliary one.
 
-    The auxiliary values come from a quick solve with the decisions fixed: a complete,
-    feasible hint lets CP-SAT start from that plan, so a re-solve never ends worse than the
-    plan it started from. Returns whether the hint was complete and feasible.
+    The auxiliary values come from a quick solve with the decisions fixed (objective kept, so
+    penalty variables come out tight): a complete, feasible hint lets CP-SAT start from that
+    plan. Returns the hinted plan's values and objective (points) when it is feasible, else
+    None, so the caller can keep it should the search end worse (presolve may break a hint).
     """
     _hint_decisions(bm, hint)
     if not complete:
-        return False
-    probe = bm.model.clone()  # keeps the objective, so penalty variables come out tight
+        return None
+    probe = bm.model.clone()
     for proto_index, value in _decision_values(bm, hint):
         probe.add(probe.get_int_var_from_proto_index(proto_index) == value)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 5.0
     if solver.solve(probe) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
+        return None
     m = bm.model
     m.clear_hints()
     for i in range(len(m.proto.variables)):
         m.add_hint(m.get_int_var_from_proto_index(i), solver.value(probe.get_int_var_from_proto_index(i)))
-    return True
+    v = bm.vars
+    return {
+        "x": [[solver.value(var) for var in row] for row in v.x],
+        "n": [[solver.value(var) for var in row] for row in v.n],
+        "succ": {s: [solver.value(var) for var in row] for s, row in v.succ.items()},
+        "deputy_posts": [solver.value(var) for var in v.deputy_posts],
+        "active": [solver.value(var) for var in v.active],
+        "objective": solver.objective_value / POINTS if bm.model.has_objective() else 0.0,
+    }
 
 
 def _decision_values(bm: BuiltModel, hint: dict[str, list]):

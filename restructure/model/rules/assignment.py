@@ -36,6 +36,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     # must hold some of its duties or people.
     moved_duties = []
     moved_staff = []
+    kind_of = {sec.id: sec.kind for sec in inst.dept.sections}
     for s in inst.today:
         duties = inst.duties_of_today[s]
         classes = inst.classes_of_today[s]
@@ -48,6 +49,14 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             held_d = sum(v.x[i][k] for i in duties)
             held_p = sum(v.n[c][k] for c in classes)
             m.add(held_d + held_p >= v.succ[s][k])
+            # "mainly continues": a successor keeps at least half of the section's workload,
+            # and is of the same kind (a task force does not continue a standing section)
+            if inst.slots[k].kind is not kind_of[s]:
+                m.add(v.succ[s][k] == 0)
+            elif duties:
+                m.add(2 * v.load_of(k, list(duties)) >= sum(inst.work[i] for i in duties)).only_enforce_if(
+                    v.succ[s][k]
+                )
             if n_d:
                 sd = m.new_int_var(0, n_d, f"stay_d[{s},{k}]")
                 m.add(sd <= held_d)
