@@ -31,6 +31,7 @@ SHARE_RULES: tuple[str, ...] = (
     "min_business_staff_share",
     "max_load_deviation",
     "max_staff_moves",
+    "robust_margin",
 )
 BOOL_RULES: tuple[str, ...] = (
     "keep_section_count",

@@ -49,6 +49,7 @@ RULES: dict[str, tuple[str, str]] = {
     "max_load_deviation": ("工作量均衡（忙闲不均）", "workload balance"),
     "max_staff_moves": ("人员调整比例上限", "staff moves cap"),
     "robust_load": ("稳健均衡（工作量上浮）", "robust balance (workload toward high)"),
+    "robust_margin": ("稳健均衡：工作量上浮比例", "robust balance: share toward high estimates"),
 }
 
 # soft goal -> (zh, en, unit zh, unit en)
