@@ -143,7 +143,12 @@ def prepare(scenario: Scenario, *, aggregate_staff: bool = True, explain: bool =
             key = (*key, p.id)
         buckets[key].append(p)
     classes = []
-    for i, key in enumerate(sorted(buckets, key=lambda k: tuple(str(x) for x in k))):
+    # The order of classes is the order of variables and constraints, so it must not depend on
+    # Python's per-process hash seed (str() of a frozenset does): sort on plain, ordered values.
+    def order(k: tuple) -> tuple:
+        return tuple(",".join(sorted(x)) if isinstance(x, frozenset) else str(x) for x in k)
+
+    for i, key in enumerate(sorted(buckets, key=order)):
         members = sorted(buckets[key], key=lambda p: p.id)
         head = members[0]
         classes.append(

@@ -10,6 +10,7 @@ import itertools
 
 from ortools.sat.python import cp_model
 
+from restructure.domain import SectionKind
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
 
@@ -27,7 +28,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         for c in inst.classes:
             m.add(v.n[c.index][k] <= c.size * v.active[k])
     # Unpinned slots of one kind are interchangeable: use them in order (cheap and sound).
-    for kind_slots in (inst.slots_of(kind) for kind in {s.kind for s in inst.slots} if v.symmetry_breaking):
+    for kind_slots in (inst.slots_of(kind) for kind in SectionKind if v.symmetry_breaking):
         free = [k for k in kind_slots if inst.slots[k].pinned is None]
         for a, b in itertools.pairwise(free):
             m.add_implication(v.active[b], v.active[a])
