@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from restructure.plan_io import plan_from_dict, plan_to_json
 
 DEFAULT_STORE = Path("runs") / "restructure.sqlite"
 STORE_ENV = "RESTRUCTURE_STORE"
+WAL_ATTEMPTS = 60
 BUSY_TIMEOUT_MS = 30_000
 
 SCHEMA = """
@@ -93,8 +95,29 @@ class RunStore:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else default_store_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._ensure_wal()
         with self._connect() as con:
             con.executescript(SCHEMA)
+
+    def _ensure_wal(self) -> None:
+        """Put the file in WAL mode once (the mode is stored in the file). SQLite does not wait
+        on a busy lock for this switch (waiting could deadlock), so when several processes
+        open a new store at the same moment, the losers try again, a bounded number of times."""
+        for attempt in range(WAL_ATTEMPTS):
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            try:
+                con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                if con.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                    return
+                if con.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
+                    return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+            finally:
+                con.close()
+            time.sleep(0.01 * (attempt + 1))
+        raise sqlite3.OperationalError(f"{self.path}: could not switch the run store to WAL mode")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -102,7 +125,6 @@ class RunStore:
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            con.execute("PRAGMA journal_mode = WAL")
             con.execute("PRAGMA synchronous = NORMAL")
             con.row_factory = sqlite3.Row
             yield con
