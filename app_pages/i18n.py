@@ -88,6 +88,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "weight_skills": ("专业匹配", "Skills"),
     "weight_posts": ("职务变动", "Posts"),
     "weight_structure": ("科室设置充分", "Structure"),
+    "balance_band": ("均衡容差（±）", "Balance band (±)"),
+    "balance_band_help": (
+        "人均工作量在全局平均的±此比例以内视为均衡，不计成本；超出部分按“工作量均衡”权重计入（`objective.balance_band`）。",
+        "Workload per FTE within ± this share of the average counts as even and costs nothing; "
+        "beyond it, the balance weight applies (`objective.balance_band`).",
+    ),
     "solver_heading": ("求解设置", "Solver"),
     "time_limit": ("求解时间（秒）", "Time limit (s)"),
     "seed": ("随机种子", "Seed"),

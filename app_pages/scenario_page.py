@@ -189,6 +189,17 @@ def rules_form(sc: Scenario, lang: str) -> None:
                 key=f"weight_{key}_{gen}",
                 help=f"`objective.{key}`",
             )
+        band = shown["objective.balance_band"] = float(w.balance_band)
+        values["objective.balance_band"] = st.columns(4)[0].number_input(
+            t("balance_band"),
+            min_value=0.0,
+            max_value=1.0,
+            value=band,
+            step=0.05,
+            format="%.2f",
+            key=f"balance_band_{gen}",
+            help=t("balance_band_help"),
+        )
         st.markdown(f"**{t('solver_heading')}**")
         cols = st.columns(4)
         limit = shown["solver.time_limit_s"] = float(min(600.0, max(1.0, s.time_limit_s)))

@@ -194,15 +194,21 @@ def skill_gaps(dept: Department, secs: Iterable[PlanSection]) -> int:
 def soft_terms(
     dept: Department, secs: Iterable[PlanSection], scenario: Scenario | None = None
 ) -> dict[str, float]:
-    """Soft goals in natural units, exactly (the solver rounds balance to 0.1 FTE)."""
+    """Soft goals in natural units, exactly (the solver rounds balance up to 0.1 FTE).
+
+    balance: FTE by which sections lie outside the inner band ± balance_band around the average
+    workload per FTE (the band is the scenario's; without a scenario every deviation counts)."""
     secs = list(secs)
     total_w = sum(d.workload_fte for d in dept.duties)
     total_c = sum(p.capacity_fte for p in dept.staff)
+    band = scenario.objective.balance_band if scenario is not None else 0.0
     balance = 0.0
     for s in secs:
         w = sum(dept.duty(d).workload_fte for d in s.duties)
         c = sum(dept.person(p).capacity_fte for p in s.staff)
-        balance += abs(w - c * total_w / total_c) if total_c else 0.0
+        if total_c:
+            even = c * total_w / total_c
+            balance += max(0.0, abs(w - even) - band * even)
     k = compute_kpis(dept, secs)
     sec_of = {did: s.id for s in secs for did in s.duties}
     groups: dict[str, set[str]] = defaultdict(set)

@@ -253,8 +253,14 @@ class Weights:
     skills: float = doc("staff placed where their skills are needed", default=1)
     posts: float = doc("people whose leadership post changes, and vacant chief posts (added)", default=3)
     structure: float = doc(
-        "each section short of what the caps, chief posts and staff allow (added): no degenerate merges",
+        "points per section short of what the caps, chief posts and staff allow (added): no degenerate "
+        "merges. The solver reaches as many sections as it can first, then optimises the rest; 0 = off",
         default=30,
+    )
+    balance_band: float = doc(
+        "workload per FTE within ± this share of the average counts as even (added): balance costs only "
+        "the FTE beyond it; 0 = every deviation counts",
+        default=0.10,
     )
 
 

@@ -7,6 +7,7 @@ a plan the validator rejects is never passed off as a result.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -22,6 +23,7 @@ from restructure.domain import (
     Rank,
     Scenario,
     SolverInfo,
+    SolverSettings,
     Status,
     weights_dict,
 )
@@ -29,7 +31,7 @@ from restructure.explain import duty_reasons, explain_infeasible
 from restructure.model import hints
 from restructure.model.build import build
 from restructure.model.instance import prepare
-from restructure.model.solve import Progress, StopSignal, add_hint, run
+from restructure.model.solve import Progress, RawSolution, StopSignal, add_hint, run, search
 
 
 def solve(
@@ -60,45 +62,13 @@ def solve(
     )
     naive = formulation == "naive"
     inst = prepare(scenario, aggregate_staff=not naive)
-    bm = build(inst, symmetry_breaking=not naive)
-    raw = None
-    phase1_s = 0.0
-    hinted = None  # the starting plan and its objective, when it keeps every rule
-    if not naive:
-        start_hint = (
-            hints.from_plan(inst, hint) if hint is not None and hint.has_plan else hints.from_today(inst)
-        )
-        hinted = add_hint(bm, start_hint)
-        if hinted is None:
-            # Phase 1: today's structure breaks the rules, so find any plan that keeps them
-            # (one worker, no objective: fast and deterministic) and start the search from it.
-            budget = min(max(0.3 * settings.time_limit_s, 0.5), 20.0)
-            first, phase1_s = _first_plan(inst, start_hint, settings, budget, stop)
-            if first.values is not None:
-                hinted = add_hint(bm, first.values)
-            elif first.status is Status.INFEASIBLE:
-                raw = first  # proven: no plan keeps every rule; go straight to the explanation
-            if settings.deterministic:
-                settings = replace(settings, time_limit_s=max(0.5, settings.time_limit_s - budget))
-    if raw is None:
-        remaining = (
-            settings.time_limit_s if settings.deterministic else max(0.5, settings.time_limit_s - phase1_s)
-        )
-        raw, _ = run(bm, settings, time_limit_s=remaining, on_progress=on_progress, stop=stop)
-        raw.seconds += phase1_s
-        if raw.first_solution_s is not None:
-            raw.first_solution_s += phase1_s
-        if (
-            hinted is not None
-            and raw.status is not Status.INFEASIBLE
-            and (raw.objective is None or hinted["objective"] < raw.objective)
-        ):
-            # CP-SAT's presolve can break a hint; never end worse than the plan we started from
-            raw.values = hinted
-            raw.objective = hinted["objective"]
-            if raw.status is Status.UNKNOWN:
-                raw.status = Status.FEASIBLE
-            raw.first_solution_s = raw.first_solution_s or phase1_s
+    if naive:
+        # one weighted objective over everything, no hint, no slot ordering, no tiers
+        bm = build(inst, symmetry_breaking=False)
+        raw, _ = run(bm, settings, on_progress=on_progress, stop=stop)
+    else:
+        start = hints.from_plan(inst, hint) if hint is not None and hint.has_plan else hints.from_today(inst)
+        raw = _solve_in_tiers(inst, settings, start, on_progress, stop)
     base = baseline_of(scenario)
     info = SolverInfo(
         status=raw.status,
@@ -179,20 +149,55 @@ def solve(
     )
 
 
-def _first_plan(inst, start_hint, settings, budget: float, stop):
-    """Any plan that keeps every rule, preferably one with the full section count."""
-    one = replace(settings, workers=1, deterministic=True)
-    spent = 0.0
-    for full in (True, False):
-        feas = build(inst, with_objective=False)
-        add_hint(feas, start_hint, complete=False)
-        if full:
-            feas.model.add(feas.term_expr("structure") == 0)
-        found, _ = run(feas, one, time_limit_s=budget / 2, stop=stop)
-        spent += found.seconds
-        if found.values is not None or (found.status is Status.INFEASIBLE and not full):
-            return found, spent
-    return found, spent
+def _solve_in_tiers(inst, settings: SolverSettings, start: dict, on_progress, stop) -> RawSolution:
+    """Priorities as tiers, not as weights that trade one for another.
+
+    Tier 1 (``structure``, when its weight is positive): as many sections as the caps, chief
+    posts and staff pay for. The starting plan usually has them all, which settles the tier at
+    no cost; otherwise the fewest sections short is solved for on its own, then held as a
+    constraint. Tier 2: the weighted soft goals, from the best plan found so far, never ending
+    worse than it (CP-SAT's presolve can lose a hint). Status, objective and bound say what was
+    proven of both tiers together: optimal only when both are.
+    """
+    started = time.perf_counter()
+    w_struct = inst.scenario.objective.structure
+    bm = build(inst, leave_out=frozenset({"structure"}))
+    hinted = add_hint(bm, start)  # the starting plan's values, when it keeps every rule
+    shortfall, shortfall_bound, spent, budget = 0, 0.0, 0.0, 0.0
+    if w_struct > 0 and (hinted is None or hinted["terms"]["structure"] > 0):
+        budget = min(max(0.3 * settings.time_limit_s, 0.5), 20.0)
+        bm.set_tier_objective("structure")
+        tier1, _ = run(bm, settings, time_limit_s=budget, stop=stop)
+        spent = tier1.seconds
+        if tier1.values is None:  # infeasible, or no plan within the time: nothing to optimise
+            return tier1
+        shortfall = tier1.values["terms"]["structure"]
+        shortfall_bound = shortfall if tier1.status is Status.OPTIMAL else (tier1.bound or 0.0)
+        bm.set_objective(frozenset({"structure"}))
+        hinted = add_hint(bm, tier1.values)
+    elif hinted is not None:
+        shortfall = shortfall_bound = hinted["terms"]["structure"]  # 0: settled, nothing can be fewer
+    if w_struct > 0 and (hinted is not None or shortfall):
+        bm.model.add(bm.term_expr("structure") <= shortfall)
+    proven_tier1 = shortfall_bound >= shortfall
+    first_plan_s = time.perf_counter() - started if hinted is not None else None
+    if settings.deterministic:
+        remaining = max(0.5, settings.time_limit_s - budget)
+    else:
+        remaining = max(0.5, settings.time_limit_s - (time.perf_counter() - started))
+    raw = search(bm, settings, hinted, time_limit_s=remaining, on_progress=on_progress, stop=stop)
+    raw.seconds = time.perf_counter() - started
+    if first_plan_s is not None:
+        raw.first_solution_s = first_plan_s  # the starting plan, checked: a plan in hand
+    elif raw.first_solution_s is not None:
+        raw.first_solution_s += spent
+    if raw.status is Status.OPTIMAL and not proven_tier1:
+        raw.status = Status.FEASIBLE
+    if raw.objective is not None:  # report in the same points as the plan's per-term breakdown
+        raw.objective += w_struct * shortfall
+    if raw.bound is not None:
+        raw.bound += w_struct * shortfall_bound
+    return raw
 
 
 def extract_sections(inst, values) -> list[PlanSection]:

@@ -725,7 +725,8 @@ RULE_SETTINGS: dict[str, Setting] = {
 }
 PIN_SETTINGS: dict[str, Setting] = {"keep_sections": Setting("ids"), "duty_sections": Setting("id_map")}
 OBJECTIVE_SETTINGS: dict[str, Setting] = {
-    k: Setting("float", 0) for k in ("balance", "cohesion", "disruption", "skills", "posts", "structure")
+    **{k: Setting("float", 0) for k in ("balance", "cohesion", "disruption", "skills", "posts", "structure")},
+    "balance_band": Setting("float", 0, 1),
 }
 SOLVER_SETTINGS: dict[str, Setting] = {
     "time_limit_s": Setting("float", 0, low_open=True),

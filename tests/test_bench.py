@@ -10,7 +10,12 @@ from restructure.domain import Rules, SolverSettings
 
 
 def small():
-    secs = [section("S1", "办公室"), section("S2", "财务科"), section("S3", "业务一科", deputy=1), section("S4", "业务二科")]
+    secs = [
+        section("S1", "办公室"),
+        section("S2", "财务科"),
+        section("S3", "业务一科", deputy=1),
+        section("S4", "业务二科"),
+    ]
     duties = [
         duty("D1", "S1", 1.0, "support"),
         duty("D2", "S2", 1.0, "support"),
@@ -21,7 +26,9 @@ def small():
     ]
     staff = staff_for("S1", 2) + staff_for("S2", 1) + staff_for("S3", 3, deputies=1) + staff_for("S4", 2)
     rules = Rules(min_section_staff=2, max_load_deviation=0.3, max_nonbusiness_section_share=0.5)
-    return scenario(secs, duties, staff, rules=rules, solver=SolverSettings(time_limit_s=20, seed=0, workers=1))
+    return scenario(
+        secs, duties, staff, rules=rules, solver=SolverSettings(time_limit_s=20, seed=0, workers=1)
+    )
 
 
 def test_three_methods_agree_on_the_optimum():

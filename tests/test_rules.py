@@ -3,10 +3,12 @@ infeasible case whose minimal conflict names the rule."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from builders import duty, key_task, scenario, section, staff_for, with_rules
 
-from restructure.check import check_plan
+from restructure.check import check_plan, soft_terms, today_sections
 from restructure.domain import Pins, Rules, Status
 from restructure.planning import solve
 
@@ -265,3 +267,26 @@ def test_same_seed_same_plan(seed):
     assert [(s.duties, s.staff, s.chief) for s in a.sections] == [
         (s.duties, s.staff, s.chief) for s in b.sections
     ]
+
+
+def test_balance_costs_only_the_workload_beyond_the_inner_band():
+    # loads 2.2 and 1.8 FTE on 2 people each: ratios 1.1 and 0.9 of the average
+    secs = [section("S1"), section("S2")]
+    duties = [duty("D1", "S1", 2.0), duty("D2", "S1", 0.2), duty("D3", "S2", 1.8)]
+    staff = staff_for("S1", 2) + staff_for("S2", 2)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "max_load_deviation": 0.2}))
+    today = today_sections(sc.department)
+    assert soft_terms(sc.department, today, sc)["balance"] == pytest.approx(0.0)
+    strict = replace(sc, objective=replace(sc.objective, balance_band=0.05))
+    # each section 0.2 FTE off its even share, of which 0.1 inside ±5 %
+    assert soft_terms(sc.department, today, strict)["balance"] == pytest.approx(0.2)
+    # inside the default ±10 % nothing is worth a move ...
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["duties_moved"] == 0 and plan.term_units["balance"] == 0
+    # ... while counting every deviation, 0.4 FTE (4 points) buys moving D2 (2 points)
+    exact = replace(sc, objective=replace(sc.objective, balance_band=0.0))
+    plan = solve(exact)
+    assert_valid(exact, plan)
+    assert plan.kpis["duties_moved"] == 1 and plan.term_units["balance"] == pytest.approx(0.0)
+    assert {d for s in plan.sections for d in s.duties if "S2" in s.successor_of} == {"D2", "D3"}

@@ -1,11 +1,32 @@
-"""Complete starting points for the search: today's structure squeezed into the slots, or a
-previous plan (so a re-solve after a pin stays close to what the planner saw)."""
+"""Complete starting points for the search: the planner's own method applied to today's
+structure, or a previous plan (so a re-solve after a pin stays close to what the planner saw).
+
+``from_today`` builds the plan a planner would sketch first, step by step:
+
+1. how many sections: what the caps, chief posts and staff pay for (``check.section_target``);
+2. merges: the support sections into one, then the smallest section into its most similar
+   partner until the basic sections fit (never two stages of one chain, never items kept apart);
+   when more sections are wanted than today's give, the largest business line is split off;
+3. forced moves: each live key task's duties into a dynamic section of its own, each
+   single-section function (综合保障, 集中许可) to the section already holding most of it, duties
+   placed by hand, duties kept together or apart, and the stages of a chain into different sections;
+4. successors: each of today's sections is continued by the section holding most of its work,
+   when that is at least half of it and of the same kind;
+5. people follow their section (人随事走); a dynamic section takes people from where its duties
+   came from; then one person at a time moves from the least to the most loaded section until
+   every section is inside the balance band;
+6. deputy posts go where the deputies (and chiefs without a chief post) are.
+
+The result need not keep every rule: ``add_hint`` checks it, and the solve repairs what it breaks.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from restructure.domain import Function, Plan, SectionKind
+from restructure.check import section_target
+from restructure.domain import NONBUSINESS_FUNCTIONS, Function, Plan, Rank, SectionKind
 from restructure.model.instance import Instance
 
 
@@ -20,96 +41,493 @@ def _empty(inst: Instance) -> dict:
     }
 
 
-def _finish(inst: Instance, h: dict, slot_of_today: dict[str, int], slot_of_duty: dict[int, int]) -> dict:
-    """Fill duties, people, successors, activity and posts from section-to-slot maps."""
-    fallback = next(iter(sorted(set(slot_of_today.values()))), 0)
-    for i, d in enumerate(inst.duties):
-        k = slot_of_duty.get(i, slot_of_today.get(d.current_section or "", fallback))
-        h["x"][i][k] = 1
-    for c in inst.classes:
-        h["n"][c.index][slot_of_today.get(c.current_section or "", fallback)] = c.size
-    for k in range(inst.n_slots):
-        h["active"][k] = int(any(row[k] for row in h["x"]))
-    # a slot continues every today's section merged into it: a merge moves nobody
-    for s, k in slot_of_today.items():
-        h["succ"][s][k] = 1
-    heads = [sum(h["n"][c.index][k] for c in inst.classes) for k in range(inst.n_slots)]
-    spare = max(0, inst.dept.leadership_posts - sum(h["active"]))
-    for k in sorted(range(inst.n_slots), key=lambda k: -heads[k]):
-        if h["active"][k] and spare:
-            give = min(spare, inst.rules.max_deputies_per_section, max(0, heads[k] - 1))
-            h["deputy_posts"][k] = give
-            spare -= give
-    return h
+@dataclass
+class _Draft:
+    """A plan under construction, by index: the slot of each duty, people per class and slot."""
+
+    inst: Instance
+    slot_of_duty: list[int]
+    people: list[list[int]] = field(default_factory=list)  # people[class][slot]
+    succ: dict[str, int] = field(default_factory=dict)  # today's section -> slot continuing it
+
+    def load(self, k: int) -> int:
+        return sum(w for i, w in enumerate(self.inst.work) if self.slot_of_duty[i] == k)
+
+    def capacity(self, k: int) -> int:
+        return sum(c.capacity * self.people[c.index][k] for c in self.inst.classes)
+
+    def heads(self, k: int) -> int:
+        return sum(row[k] for row in self.people)
+
+    def used(self) -> list[int]:
+        return sorted(set(self.slot_of_duty))
 
 
 def from_today(inst: Instance) -> dict:
-    """Today's sections mapped onto slots: support merged, the smallest merged into the
-    most similar until they fit, key-task duties into dynamic slots."""
-    dept = inst.dept
-    h = _empty(inst)
-    basic = [s.index for s in inst.slots if s.kind is SectionKind.BASIC]
-    dyn = [s.index for s in inst.slots if s.kind is SectionKind.DYNAMIC]
-    pinned = {s.pinned: s.index for s in inst.slots if s.pinned}
-    free_basic = [k for k in basic if inst.slots[k].pinned is None]
-    free_dyn = [k for k in dyn if inst.slots[k].pinned is None]
+    """The planner's first sketch as a complete hint (see the module docstring)."""
+    draft = _Draft(inst, slot_of_duty=[-1] * len(inst.duties))
+    group_slot, wanted = _merge_sections(inst, draft)
+    _forced_moves(inst, draft, group_slot, wanted)
+    _split_to_target(inst, draft, wanted)
+    _successors(inst, draft)
+    _place_people(inst, draft, group_slot)
+    _balance(inst, draft)
+    return _as_values(inst, draft)
 
-    def load(sid: str) -> int:
-        return sum(inst.work[i] for i in inst.duties_of_today.get(sid, ()))
 
-    def main(sid: str) -> Function | None:
-        per: dict[Function, int] = defaultdict(int)
-        for i in inst.duties_of_today.get(sid, ()):
-            per[inst.duties[i].function] += inst.work[i]
-        return max(per, key=per.get) if per else None
+# --- 1-2: how many sections, and which of today's sections merge ----------------------------
 
-    slot_of_today: dict[str, int] = dict(pinned)
-    rest = sorted((s.id for s in dept.sections if s.id not in pinned), key=lambda s: -load(s))
-    support = [s for s in rest if main(s) is Function.SUPPORT]
-    others = [s for s in rest if s not in support]
-    queue = ([support] if support else []) + [[s] for s in others]
-    for group in queue:
-        if free_basic:
-            k = free_basic.pop(0)
-        else:
-            # merge into the used slot with the same main function, else the lightest one
-            used = sorted(set(slot_of_today.values()) & set(basic)) or basic
-            same = [
-                k
-                for k in used
-                if any(main(t) == main(group[0]) for t, kk in slot_of_today.items() if kk == k)
-            ]
-            k = min(same or used, key=lambda k: sum(load(t) for t, kk in slot_of_today.items() if kk == k))
-        for s in group:
-            slot_of_today[s] = k
-    slot_of_duty: dict[int, int] = {}
-    tasks = defaultdict(list)
+
+def _main(inst: Instance, duty_ids: list[int]) -> Function | None:
+    per: dict[Function, int] = defaultdict(int)
+    for i in duty_ids:
+        per[inst.duties[i].function] += inst.work[i]
+    return max(per, key=lambda f: (per[f], -list(Function).index(f))) if per else None
+
+
+def _live_tasks(inst: Instance) -> list[str]:
+    """Live key tasks with duties, largest first: the ones dynamic sections are set up for."""
+    load: dict[str, int] = defaultdict(int)
     for i, d in enumerate(inst.duties):
         if d.function is Function.KEY_TASK and d.key_task in inst.live_key_tasks:
-            tasks[d.key_task].append(i)
-    for t in sorted(tasks, key=lambda t: -sum(inst.work[i] for i in tasks[t])):
-        if not free_dyn:
-            break
-        k = free_dyn.pop(0)
-        for i in tasks[t]:
-            slot_of_duty[i] = k
-    h = _finish(inst, h, slot_of_today, slot_of_duty)
-    # give dynamic slots people from the sections their duties came from
-    for k in dyn:
-        need = inst.rules.min_section_staff
-        if not h["active"][k]:
+            load[d.key_task] += inst.work[i]
+    return sorted(load, key=lambda t: (-load[t], t))
+
+
+def _conflicts(inst: Instance, a: list[int], b: list[int]) -> bool:
+    """Would one section holding duties ``a`` and ``b`` break separation or an apart rule?"""
+    r = inst.rules
+    if r.separate_stages:
+        stages_a = {(inst.duties[i].chain, inst.duties[i].stage) for i in a if inst.duties[i].chain}
+        for i in b:
+            d = inst.duties[i]
+            if d.chain and any(c == d.chain and s != d.stage for c, s in stages_a):
+                return True
+    ids_a = {inst.duties[i].id for i in a}
+    ids_b = {inst.duties[i].id for i in b}
+    return any(ids_a & set(g) and ids_b & set(g) for g in r.apart)
+
+
+def _merge_sections(inst: Instance, draft: _Draft) -> tuple[dict[str, int], list[int]]:
+    """Today's unpinned sections into groups, one group per free basic slot; returns the slot
+    each of today's sections (pinned ones included) sends its duties to, and the free basic
+    slots the plan should fill."""
+    dept, r = inst.dept, inst.rules
+    pinned = {s.pinned: s.index for s in inst.slots if s.pinned}
+    free_basic = [s.index for s in inst.slots if s.kind is SectionKind.BASIC and s.pinned is None]
+    n_dyn = min(
+        len([s for s in inst.slots if s.kind is SectionKind.DYNAMIC and s.pinned is None]),
+        len(_live_tasks(inst)) if r.dynamic_for_key_tasks_only else 0,
+    )
+    n_pinned_basic = sum(1 for s in inst.slots if s.pinned and s.kind is SectionKind.BASIC)
+    target = section_target(inst.scenario)
+    n_free = max(1, min(len(free_basic), target - n_dyn - n_pinned_basic))
+
+    duties_of = {s: list(inst.duties_of_today[s]) for s in inst.today}
+    groups = [[s.id] for s in dept.sections if s.id not in pinned]
+
+    def duties(g: list[str]) -> list[int]:
+        return [i for s in g for i in duties_of[s]]
+
+    def load(g: list[str]) -> int:
+        return sum(inst.work[i] for i in duties(g))
+
+    def business_lines(g: list[str]) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for i in duties(g):
+            if inst.duties[i].group:
+                out[inst.duties[i].group] += inst.work[i]
+        return out
+
+    while len(groups) > n_free:
+        support = [g for g in groups if _main(inst, duties(g)) is Function.SUPPORT]
+        if len(support) >= 2:  # office, finance and HR become one comprehensive-support section
+            a, b = sorted(support, key=load)[:2]
+        else:
+            a = min(groups, key=lambda g: (load(g), g[0]))
+            main_a, lines_a = _main(inst, duties(a)), business_lines(a)
+
+            def similarity(g: list[str], a=a, main_a=main_a, lines_a=lines_a) -> tuple:
+                lines = business_lines(g)
+                shared = sum(min(v, lines[k]) for k, v in lines_a.items() if k in lines)
+                main_g = _main(inst, duties(g))
+                alike = main_g is main_a or (
+                    main_g in NONBUSINESS_FUNCTIONS and main_a in NONBUSINESS_FUNCTIONS
+                )
+                return (not _conflicts(inst, duties(a), duties(g)), shared, alike, -load(g), g[0])
+
+            b = max((g for g in groups if g is not a), key=similarity)
+        groups.remove(a)
+        groups.remove(b)
+        groups.append(sorted(a + b, key=inst.today.index))
+    groups.sort(key=lambda g: (-load(g), g[0]))
+    group_slot = dict(pinned)
+    for k, g in zip(free_basic, groups, strict=False):
+        for s in g:
+            group_slot[s] = k
+    for i, d in enumerate(inst.duties):
+        draft.slot_of_duty[i] = group_slot.get(d.current_section or "", -1)
+    # new duties (no section today) go where their business line is, else to the lightest slot
+    for i, d in enumerate(inst.duties):
+        if draft.slot_of_duty[i] < 0:
+            same = [
+                draft.slot_of_duty[j] for j, e in enumerate(inst.duties) if e.group == d.group and d.group
+            ]
+            same = [k for k in same if k >= 0]
+            draft.slot_of_duty[i] = same[0] if same else free_basic[0]
+    return group_slot, free_basic[:n_free]
+
+
+def _split_to_target(inst: Instance, draft: _Draft, wanted: list[int]) -> None:
+    """Fewer groups than wanted sections: split the largest business line off the heaviest
+    section into an empty slot, while that leaves both parts with a line of their own."""
+    for k_new in wanted:
+        if k_new in draft.used():
             continue
-        for c in sorted(inst.classes, key=lambda c: (c.rank.value != "staff", c.index)):
+        best = None
+        for k in draft.used():
+            if inst.slots[k].pinned or inst.slots[k].kind is not SectionKind.BASIC:
+                continue
+            lines: dict[str, int] = defaultdict(int)
+            for i, d in enumerate(inst.duties):
+                if draft.slot_of_duty[i] == k and d.group and d.function is not Function.KEY_TASK:
+                    lines[d.group] += inst.work[i]
+            if len(lines) < 2:
+                continue
+            line = max(sorted(lines), key=lambda g: lines[g])
+            if best is None or lines[line] > best[0]:
+                best = (lines[line], k, line)
+        if best is None:
+            return
+        _, k, line = best
+        for i, d in enumerate(inst.duties):
+            if draft.slot_of_duty[i] == k and d.group == line and d.function is not Function.KEY_TASK:
+                draft.slot_of_duty[i] = k_new
+
+
+# --- 3: the moves the rules force ---------------------------------------------------------
+
+
+def _forced_moves(inst: Instance, draft: _Draft, group_slot: dict[str, int], wanted: list[int]) -> None:
+    r, pins = inst.rules, inst.scenario.pins
+    fixed = {s.index for s in inst.slots if s.pinned}  # kept exactly as today: nothing in or out
+    free_dyn = [s.index for s in inst.slots if s.kind is SectionKind.DYNAMIC and s.pinned is None]
+    basic = [s.index for s in inst.slots if s.kind is SectionKind.BASIC]
+    slot = draft.slot_of_duty
+
+    def movable(i: int) -> bool:
+        return slot[i] not in fixed
+
+    for k, task in zip(free_dyn, _live_tasks(inst) if r.dynamic_for_key_tasks_only else [], strict=False):
+        for i, d in enumerate(inst.duties):
+            if d.function is Function.KEY_TASK and d.key_task == task and movable(i):
+                slot[i] = k
+    for fname in r.single_section:
+        f = Function(fname)
+        of_f = [i for i in inst.duties_of_function(f) if slot[i] in basic]
+        if len(of_f) < 2:
+            continue
+        per: dict[int, int] = defaultdict(int)
+        for i in of_f:
+            per[slot[i]] += inst.work[i]
+        home = next((slot[i] for i in of_f if slot[i] in fixed), None)
+        empty = [k for k in wanted if k not in draft.used()]
+        if home is None and empty and f is not Function.SUPPORT:
+            home = empty[0]  # a place is free: the function gets a section of its own (行政许可科)
+        if home is None:
+            home = max(sorted(per), key=lambda k: per[k])
+        for i in of_f:
+            if movable(i):
+                slot[i] = home
+    for did, sid in sorted(pins.duty_sections.items()):
+        i = inst.duty_index[did]
+        if sid in group_slot and movable(i):
+            slot[i] = group_slot[sid]
+    for group in r.together:
+        duties = [inst.duty_index[x] for x in group if x in inst.duty_index]
+        for i in duties[1:]:
+            if movable(i):
+                slot[i] = slot[duties[0]]
+    if r.separate_stages:
+        _separate_stages(inst, draft, basic, fixed)
+    for group in r.apart:
+        duties = [inst.duty_index[x] for x in group if x in inst.duty_index]
+        for n, i in enumerate(duties):
+            taken = {slot[j] for j in duties[:n]}
+            if slot[i] in taken and movable(i):
+                options = [k for k in draft.used() if k in basic and k not in taken and k not in fixed]
+                if options:
+                    slot[i] = min(options, key=lambda k: (draft.load(k), k))
+
+
+def _separate_stages(inst: Instance, draft: _Draft, basic: list[int], fixed: set[int]) -> None:
+    """Keep each section's largest stage of a chain; move its other stages to sections that
+    hold no stage of that chain, preferring one with the same business line."""
+    slot = draft.slot_of_duty
+    chains = sorted({d.chain for d in inst.duties if d.chain and d.stage})
+    for chain in chains:
+        members = [i for i, d in enumerate(inst.duties) if d.chain == chain and d.stage]
+        for k in sorted({slot[i] for i in members}):
+            here: dict[str, list[int]] = defaultdict(list)
+            for i in members:
+                if slot[i] == k:
+                    here[inst.duties[i].stage].append(i)
+            if len(here) < 2 or k in fixed:
+                continue
+            keep = max(sorted(here), key=lambda st: sum(inst.work[i] for i in here[st]))
+            for stage in sorted(here):
+                if stage == keep:
+                    continue
+                busy = {slot[i] for i in members}
+                line = inst.duties[here[stage][0]].group
+                options = [x for x in draft.used() if x in basic and x not in busy and x not in fixed]
+                if not options:  # a new section for this stage, if a free slot is left
+                    options = [x for x in basic if x not in draft.used() and not inst.slots[x].pinned][:1]
+                if not options:
+                    continue
+
+                def fit(x: int, line=line) -> tuple:
+                    same = any(slot[j] == x and d.group == line for j, d in enumerate(inst.duties) if line)
+                    return (not same, draft.load(x), x)
+
+                target = min(options, key=fit)
+                for i in here[stage]:
+                    slot[i] = target
+
+
+# --- 4: who continues whom ----------------------------------------------------------------
+
+
+def _successors(inst: Instance, draft: _Draft) -> None:
+    kind_of = {s.id: s.kind for s in inst.dept.sections}
+    for s in inst.today:
+        pinned = next((x.index for x in inst.slots if x.pinned == s), None)
+        if pinned is not None:
+            draft.succ[s] = pinned
+            continue
+        per: dict[int, int] = defaultdict(int)
+        for i in inst.duties_of_today[s]:
+            per[draft.slot_of_duty[i]] += inst.work[i]
+        if not per:
+            continue
+        k = max(sorted(per), key=lambda k: per[k])
+        if inst.slots[k].kind is kind_of[s] and 2 * per[k] >= sum(per.values()):
+            draft.succ[s] = k
+
+
+# --- 5: people ----------------------------------------------------------------------------
+
+
+def _place_people(inst: Instance, draft: _Draft, group_slot: dict[str, int]) -> None:
+    r = inst.rules
+    K = inst.n_slots
+    draft.people = [[0] * K for _ in inst.classes]
+    used = draft.used()
+    basic_used = [k for k in used if inst.slots[k].kind is SectionKind.BASIC] or used
+    for c in inst.classes:
+        s = c.current_section or ""
+        home = draft.succ.get(s, group_slot.get(s, -1))
+        if home not in used:
+            home = max(basic_used, key=lambda k: (draft.load(k) - draft.capacity(k), -k))
+        draft.people[c.index][home] += c.size
+    # sections short of people (dynamic sections start empty) take them from where their duties came from
+    fixed = {s.index for s in inst.slots if s.pinned}
+    for k in used:
+        need = r.min_section_staff - draft.heads(k)
+        if need <= 0 or k in fixed:
+            continue
+        origins = [
+            draft.succ.get(inst.duties[i].current_section or "", -1)
+            for i in range(len(inst.duties))
+            if draft.slot_of_duty[i] == k
+        ]
+        donors = sorted(
+            {o for o in origins if o >= 0 and o != k} | set(used) - {k} - fixed,
+            key=lambda o: (o not in origins, -(draft.capacity(o) - draft.load(o)), o),
+        )
+        for donor in donors:
+            for c in _movers(inst, draft, donor):
+                while need > 0 and draft.people[c.index][donor] and draft.heads(donor) > r.min_section_staff:
+                    draft.people[c.index][donor] -= 1
+                    draft.people[c.index][k] += 1
+                    need -= 1
             if need <= 0:
                 break
-            src = next((kk for kk in range(inst.n_slots) if h["n"][c.index][kk] and kk != k), None)
-            if src is None or not c.movable:
+
+
+def _movers(inst: Instance, draft: _Draft, k: int) -> list:
+    """Classes in slot k whose people may move, staff before deputies before chiefs."""
+    order = {Rank.STAFF: 0, Rank.DEPUTY: 1, Rank.CHIEF: 2}
+    return sorted(
+        (c for c in inst.classes if c.movable and draft.people[c.index][k] and c.size > 0),
+        key=lambda c: (order[c.rank], -c.capacity, c.index),
+    )
+
+
+def _balance(inst: Instance, draft: _Draft) -> None:
+    """Local search on balance against disruption, one move at a time between a heavy and a
+    light section: a person from the light one to the heavy one, or a duty the other way.
+    A move that brings a section back inside the hard band is always worth it; otherwise it
+    must save more balance points (FTE beyond the inner band x weight) than its move costs."""
+    L, C, W = inst.total_work, inst.total_cap, inst.scale
+    if not L or not C:
+        return
+    r, w = inst.rules, inst.scenario.objective
+    fixed = {s.index for s in inst.slots if s.pinned}
+    slots = [k for k in draft.used() if k not in fixed]
+
+    def beyond(load: int, cap: int, band: float) -> float:
+        """FTE by which a section lies outside ± band of the average load per FTE."""
+        even = cap * L / C
+        return max(0.0, abs(load - even) - band * even) / W if cap > 0 else load / W + 1e6
+
+    def cost(load: int, cap: int) -> tuple[float, float]:
+        return beyond(load, cap, r.max_load_deviation), w.balance * beyond(load, cap, w.balance_band)
+
+    def home(kind: str, index: int, src: int, dst: int) -> float:
+        """Change in moves: -1 when an item returns to the slot continuing its section."""
+        section = (
+            inst.duties[index].current_section if kind == "duty" else inst.classes[index].current_section
+        )
+        origin = draft.succ.get(section or "")
+        return float((origin == src) - (origin == dst)) if section else 0.0
+
+    for _ in range(4 * (len(inst.duties) + sum(c.size for c in inst.classes))):
+        loads = {k: draft.load(k) for k in slots}
+        caps = {k: draft.capacity(k) for k in slots}
+        order = sorted(slots, key=lambda k: (loads[k] / caps[k] if caps[k] > 0 else float("inf"), k))
+        if len(order) < 2:
+            return
+        best = None  # ((hard gain, net gain), move)
+        pairs = [(lo, order[-1]) for lo in order[:3]] + [(order[0], hi) for hi in order[-3:]]
+        for lo, hi in dict.fromkeys(p for p in pairs if p[0] != p[1]):
+            h0, b0 = (
+                x + y for x, y in zip(cost(loads[hi], caps[hi]), cost(loads[lo], caps[lo]), strict=True)
+            )
+            moves = []
+            for c in _movers(inst, draft, lo):
+                if _person_may_leave(inst, draft, c, lo) and (
+                    r.max_section_staff is None or draft.heads(hi) < r.max_section_staff
+                ):
+                    moves.append(
+                        (
+                            ("person", c.index, lo, hi),
+                            loads[hi],
+                            caps[hi] + c.capacity,
+                            loads[lo],
+                            caps[lo] - c.capacity,
+                        )
+                    )
+            for i in _duties_that_may_move(inst, draft, hi, lo):
+                moves.append(
+                    (
+                        ("duty", i, hi, lo),
+                        loads[hi] - inst.work[i],
+                        caps[hi],
+                        loads[lo] + inst.work[i],
+                        caps[lo],
+                    )
+                )
+            for move, l_hi, c_hi, l_lo, c_lo in moves:
+                h1, b1 = (x + y for x, y in zip(cost(l_hi, c_hi), cost(l_lo, c_lo), strict=True))
+                gain = (round(h0 - h1, 9), b0 - b1 - w.disruption * home(*move))
+                if (gain[0] > 0 or (gain[0] == 0 and gain[1] > 1e-9)) and (best is None or gain > best[0]):
+                    best = (gain, move)
+        if best is None:
+            return
+        what, index, src, dst = best[1]
+        if what == "person":
+            draft.people[index][src] -= 1
+            draft.people[index][dst] += 1
+        else:
+            draft.slot_of_duty[index] = dst
+
+
+def _person_may_leave(inst: Instance, draft: _Draft, c, k: int) -> bool:
+    if draft.heads(k) <= inst.rules.min_section_staff:
+        return False
+    chiefs = sum(draft.people[x.index][k] for x in inst.classes if x.rank is Rank.CHIEF)
+    return c.rank is not Rank.CHIEF or chiefs > 1  # a section keeps its chief
+
+
+def _duties_that_may_move(inst: Instance, draft: _Draft, src: int, dst: int) -> list[int]:
+    """Duties of slot ``src`` that may go to basic slot ``dst`` without breaking a rule the
+    construction already settled (functions kept in one section, chains apart, pins, the
+    successor's half of its section's work)."""
+    r, pins = inst.rules, inst.scenario.pins
+    if inst.slots[dst].kind is not SectionKind.BASIC:
+        return []
+    slot = draft.slot_of_duty
+    held = [i for i in range(len(inst.duties)) if slot[i] == src]
+    if len(held) < 2:
+        return []
+    tied = {x for g in (*r.together, *r.apart) for x in g} | set(pins.duty_sections)
+    at_dst = [i for i in range(len(inst.duties)) if slot[i] == dst]
+    stages_dst = {(inst.duties[i].chain, inst.duties[i].stage) for i in at_dst if inst.duties[i].chain}
+    out = []
+    for i in held:
+        d = inst.duties[i]
+        if d.id in tied or d.function.value in r.single_section or d.function is Function.KEY_TASK:
+            continue
+        if r.separate_stages and d.chain and any(c == d.chain and st != d.stage for c, st in stages_dst):
+            continue
+        s = d.current_section
+        if s and draft.succ.get(s) == src:
+            kept = sum(inst.work[j] for j in inst.duties_of_today[s] if slot[j] == src)
+            total = sum(inst.work[j] for j in inst.duties_of_today[s])
+            if 2 * (kept - inst.work[i]) < total:
                 continue
-            take = min(need, h["n"][c.index][src])
-            h["n"][c.index][src] -= take
-            h["n"][c.index][k] += take
-            need -= take
+        out.append(i)
+    return out
+
+
+# --- 6: the values the model's variables take ------------------------------------------------
+
+
+def _as_values(inst: Instance, draft: _Draft) -> dict:
+    h = _empty(inst)
+    for i, k in enumerate(draft.slot_of_duty):
+        h["x"][i][k] = 1
+    for c in inst.classes:
+        h["n"][c.index] = list(draft.people[c.index])
+    for s, k in draft.succ.items():
+        h["succ"][s][k] = 1
+    used = draft.used()
+    for k in used:
+        h["active"][k] = 1
+    _deputy_posts(inst, draft, h, used)
     return h
+
+
+def _deputy_posts(inst: Instance, draft: _Draft, h: dict, used: list[int]) -> None:
+    r, dept = inst.rules, inst.dept
+    for s in inst.slots:
+        if s.pinned and s.index in used:
+            h["deputy_posts"][s.index] = dept.section(s.pinned).deputy_posts
+    free = [k for k in used if not inst.slots[k].pinned]
+    fixed_posts = sum(h["deputy_posts"])
+    if r.keep_leadership_posts:
+        spare = dept.leadership_posts - len(used) - fixed_posts
+    else:
+        spare = dept.deputy_posts - fixed_posts
+    room = {k: max(0, min(r.max_deputies_per_section, draft.heads(k) - 1)) for k in free}
+
+    def leaders(k: int) -> int:  # deputies there, and chiefs beyond the one who heads it
+        dep = sum(draft.people[c.index][k] for c in inst.classes if c.rank is Rank.DEPUTY)
+        chiefs = sum(draft.people[c.index][k] for c in inst.classes if c.rank is Rank.CHIEF)
+        return dep + max(0, chiefs - 1)
+
+    for k in sorted(free, key=lambda k: (-leaders(k), -draft.heads(k), k)):
+        give = min(spare, room[k], leaders(k))
+        h["deputy_posts"][k] += give
+        spare -= give
+    while spare > 0:  # the rest spread over the largest sections
+        open_ = [k for k in free if h["deputy_posts"][k] < room[k]]
+        if not open_:
+            break
+        k = max(open_, key=lambda k: (draft.heads(k) - h["deputy_posts"][k], -k))
+        h["deputy_posts"][k] += 1
+        spare -= 1
 
 
 def from_plan(inst: Instance, plan: Plan) -> dict:

@@ -143,6 +143,7 @@ def prepare(scenario: Scenario, *, aggregate_staff: bool = True, explain: bool =
             key = (*key, p.id)
         buckets[key].append(p)
     classes = []
+
     # The order of classes is the order of variables and constraints, so it must not depend on
     # Python's per-process hash seed (str() of a frozenset does): sort on plain, ordered values.
     def order(k: tuple) -> tuple:

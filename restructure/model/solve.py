@@ -41,6 +41,7 @@ class RawSolution:
     first_solution_s: float | None
     values: dict[str, list] | None  # x, n, succ, deputy_posts, chief_filled as plain ints
     solutions: int = 0
+    every_value: list[int] | None = None  # the solution of every model variable, to hint it again
 
 
 class StopSignal:
@@ -91,7 +92,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def parameters(settings: SolverSettings, *, time_limit_s: float | None = None) -> cp_model.CpSolver:
+def parameters(
+    settings: SolverSettings, *, time_limit_s: float | None = None, lns_only: bool = False
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
     limit = settings.time_limit_s if time_limit_s is None else time_limit_s
@@ -99,14 +102,17 @@ def parameters(settings: SolverSettings, *, time_limit_s: float | None = None) -
     p.num_workers = max(1, settings.workers)
     if settings.deterministic:
         # Stop on deterministic time, not wall time, with one worker, so that the same inputs
-        # and seed give the same plan whatever the machine's load. (CP-SAT's interleaved
-        # multi-worker mode would also be deterministic, but 9.15 aborted the whole process on
-        # our models with "Check failed: heuristics.fixed_search != nullptr".)
+        # and seed give the same plan whatever the machine's load.
         p.num_workers = 1
         p.max_deterministic_time = limit
         p.max_time_in_seconds = max(60.0, 20 * limit)  # a safety net, never the normal stop
     else:
         p.max_time_in_seconds = limit
+    if lns_only:
+        # Only large-neighbourhood search from the hint: the fastest way to a good plan here.
+        # Interleaved, so one worker runs every LNS subsolver in turn, deterministically.
+        p.use_lns_only = True
+        p.interleave_search = settings.deterministic
     return solver
 
 
@@ -133,14 +139,21 @@ def add_hint(bm: BuiltModel, hint: dict[str, list], *, complete: bool = True) ->
     m.clear_hints()
     for i in range(len(m.proto.variables)):
         m.add_hint(m.get_int_var_from_proto_index(i), solver.value(probe.get_int_var_from_proto_index(i)))
+    values = _values(bm, solver.value)
+    values["objective"] = solver.objective_value / POINTS if bm.model.has_objective() else 0.0
+    return values
+
+
+def _values(bm: BuiltModel, value: Callable) -> dict:
+    """The decisions and each soft term's amount, as plain ints, from a solver's values."""
     v = bm.vars
     return {
-        "x": [[solver.value(var) for var in row] for row in v.x],
-        "n": [[solver.value(var) for var in row] for row in v.n],
-        "succ": {s: [solver.value(var) for var in row] for s, row in v.succ.items()},
-        "deputy_posts": [solver.value(var) for var in v.deputy_posts],
-        "active": [solver.value(var) for var in v.active],
-        "objective": solver.objective_value / POINTS if bm.model.has_objective() else 0.0,
+        "x": [[value(var) for var in row] for row in v.x],
+        "n": [[value(var) for var in row] for row in v.n],
+        "succ": {s: [value(var) for var in row] for s, row in v.succ.items()},
+        "deputy_posts": [value(var) for var in v.deputy_posts],
+        "active": [value(var) for var in v.active],
+        "terms": {name: value(bm.term_expr(name)) for name in sorted({p.name for p in bm.penalties})},
     }
 
 
@@ -179,6 +192,65 @@ def _hint_decisions(bm: BuiltModel, hint: dict[str, list]) -> None:
         m.add_hint(var, hint["active"][k])
 
 
+# How an improving search spends its time, measured on the bundled scenarios: a short full
+# search first (small departments are proven optimal there), then large-neighbourhood search
+# from the best plan (it finds the good plans), then the full search again from the best plan
+# (LP and propagation: the bound). Each phase starts from the best plan so far.
+PHASES: tuple[tuple[str, float], ...] = (("full", 0.2), ("lns", 0.55), ("full", 0.25))
+
+
+def search(
+    bm: BuiltModel,
+    settings: SolverSettings,
+    hinted: dict | None,
+    *,
+    time_limit_s: float,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: StopSignal | None = None,
+) -> RawSolution:
+    """Improve a complete, feasible starting plan (``hinted``, from ``add_hint``) in phases;
+    never end worse than it. Without a starting plan, the full search alone."""
+    if hinted is None:
+        raw, _ = run(bm, settings, time_limit_s=time_limit_s, on_progress=on_progress, stop=stop)
+        return raw
+    best, bound, status, spent, solutions = dict(hinted), None, Status.FEASIBLE, 0.0, 0
+    for phase, share in PHASES:
+        if stop is not None and stop.is_set():
+            break
+        raw, _ = run(
+            bm,
+            settings,
+            time_limit_s=max(0.2, share * time_limit_s),
+            on_progress=on_progress,
+            stop=stop,
+            lns_only=phase == "lns",
+        )
+        spent += raw.seconds
+        solutions += raw.solutions
+        if raw.values is not None and raw.objective is not None and raw.objective <= best["objective"]:
+            best = {**raw.values, "objective": raw.objective}
+            hint_every_value(bm, raw.every_value)
+        if phase == "full":
+            if raw.bound is not None:  # the model is the same in every phase: keep the best bound
+                bound = raw.bound if bound is None else max(bound, raw.bound)
+            if (
+                raw.status is Status.OPTIMAL
+                and raw.objective is not None
+                and raw.objective <= best["objective"]
+            ):
+                status = Status.OPTIMAL
+                break
+    return RawSolution(
+        status=status,
+        objective=best["objective"],
+        bound=best["objective"] if status is Status.OPTIMAL else bound,
+        seconds=spent,
+        first_solution_s=0.0,
+        values=best,
+        solutions=solutions,
+    )
+
+
 def run(
     bm: BuiltModel,
     settings: SolverSettings,
@@ -187,8 +259,9 @@ def run(
     on_progress: Callable[[Progress], None] | None = None,
     stop: StopSignal | None = None,
     assumptions: list | None = None,
+    lns_only: bool = False,
 ) -> tuple[RawSolution, cp_model.CpSolver]:
-    solver = parameters(settings, time_limit_s=time_limit_s)
+    solver = parameters(settings, time_limit_s=time_limit_s, lns_only=lns_only)
     m = bm.model
     m.clear_assumptions()
     if assumptions:
@@ -207,18 +280,17 @@ def run(
     has = status in (Status.OPTIMAL, Status.FEASIBLE)
     objective = solver.objective_value / POINTS if has else None
     bound = solver.best_objective_bound / POINTS if status is not Status.INFEASIBLE else None
-    values = None
-    if has:
-        v = bm.vars
-        values = {
-            "x": [[solver.value(var) for var in row] for row in v.x],
-            "n": [[solver.value(var) for var in row] for row in v.n],
-            "succ": {s: [solver.value(var) for var in row] for s, row in v.succ.items()},
-            "deputy_posts": [solver.value(var) for var in v.deputy_posts],
-            "active": [solver.value(var) for var in v.active],
-            "terms": {
-                p_name: solver.value(bm.term_expr(p_name)) for p_name in {p.name for p in bm.penalties}
-            },
-        }
+    values = _values(bm, solver.value) if has else None
+    every = list(solver.response_proto.solution) if has else None
     first = watcher.first if watcher.first is not None else (seconds if has else None)
-    return RawSolution(status, objective, bound, seconds, first, values, watcher.count), solver
+    return RawSolution(status, objective, bound, seconds, first, values, watcher.count, every), solver
+
+
+def hint_every_value(bm: BuiltModel, every_value: list[int] | None) -> None:
+    """Hint a solution of this very model, every variable of it (the next search starts there)."""
+    if not every_value:
+        return
+    m = bm.model
+    m.clear_hints()
+    for i, value in enumerate(every_value):
+        m.add_hint(m.get_int_var_from_proto_index(i), value)

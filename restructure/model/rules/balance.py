@@ -1,5 +1,11 @@
 """Workload per FTE (忙闲不均): each section within ± max_load_deviation of the department's
-average (hard), and as even as possible inside that band (soft, L1 in 0.1 FTE)."""
+average (hard), and inside that band as even as the planner asks (soft): balance costs the FTE
+by which a section lies outside the inner band ± balance_band, L1 over sections, in 0.1 FTE.
+
+Why an inner band: workload estimates are rough (their low-high ranges span tens of percent),
+so a plan that moves people to trade 0.05 FTE of imbalance is chasing noise; and an exact L1
+optimum is a subset-sum problem no solver proves quickly. Inside the band, balance costs nothing.
+"""
 
 from __future__ import annotations
 
@@ -15,22 +21,23 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         return []
     dev = inst.rules.max_load_deviation
     p = round(dev * 1000)
+    q = round(inst.scenario.objective.balance_band * 1000)
     lits = guard(
         "max_load_deviation",
         "",
         f"各科室人均工作量须在全局平均的±{dev:.0%}以内",
         f"each section's workload per FTE within ±{dev:.0%} of the department average",
     )
+    # excess over the inner band in units of 0.1 FTE, rounded up: finer would only slow the proof
+    unit = C * W // 10 if W >= 10 else C
     devs = []
     for k in range(inst.n_slots):
         load, cap = v.load(k), v.capacity(k)
         # load/cap within (1±dev)·L/C, multiplied out so that it stays linear and exact
         m.add(1000 * C * load <= (1000 + p) * L * cap).only_enforce_if(lits)
         m.add(1000 * C * load >= (1000 - p) * L * cap).only_enforce_if(lits)
-        # |load - cap·L/C| in units of 0.1 FTE, rounded up: finer would only slow the proof
-        unit = C * W // 10 if W >= 10 else C
         d = m.new_int_var(0, L // max(1, W // 10) + 1, f"dev[{k}]")
-        m.add(unit * d >= C * load - L * cap)
-        m.add(unit * d >= L * cap - C * load)
+        m.add(1000 * unit * d >= 1000 * C * load - (1000 + q) * L * cap)
+        m.add(1000 * unit * d >= (1000 - q) * L * cap - 1000 * C * load)
         devs.append(d)
     return [Penalty("balance", sum(devs), unit=0.1 if W >= 10 else 1.0)]
