@@ -31,7 +31,7 @@ from restructure.explain import duty_reasons, explain_infeasible
 from restructure.model import hints
 from restructure.model.build import build
 from restructure.model.instance import prepare
-from restructure.model.solve import Progress, RawSolution, StopSignal, add_hint, run, search
+from restructure.model.solve import Progress, ProgressRelay, RawSolution, StopSignal, add_hint, run, search
 
 
 def solve(
@@ -160,6 +160,7 @@ def _solve_in_tiers(inst, settings: SolverSettings, start: dict, on_progress, st
     proven of both tiers together: optimal only when both are.
     """
     started = time.perf_counter()
+    relay = ProgressRelay(on_progress, started)
     w_struct = inst.scenario.objective.structure
     bm = build(inst, leave_out=frozenset({"structure"}))
     hinted = add_hint(bm, start)  # the starting plan's values, when it keeps every rule
@@ -167,6 +168,7 @@ def _solve_in_tiers(inst, settings: SolverSettings, start: dict, on_progress, st
     if w_struct > 0 and (hinted is None or hinted["terms"]["structure"] > 0):
         budget = min(max(0.3 * settings.time_limit_s, 0.5), 20.0)
         bm.set_tier_objective("structure")
+        relay.offset = 0.0
         tier1, _ = run(bm, settings, time_limit_s=budget, stop=stop)
         spent = tier1.seconds
         if tier1.values is None:  # infeasible, or no plan within the time: nothing to optimise
@@ -181,11 +183,15 @@ def _solve_in_tiers(inst, settings: SolverSettings, start: dict, on_progress, st
         bm.model.add(bm.term_expr("structure") <= shortfall)
     proven_tier1 = shortfall_bound >= shortfall
     first_plan_s = time.perf_counter() - started if hinted is not None else None
+    relay.offset = w_struct * shortfall
+    relay.best = relay.bound = None  # tier 2 is scored on its own objective from here
+    if hinted is not None:
+        relay.report(hinted["objective"], None)  # the starting plan is the first plan
     if settings.deterministic:
         remaining = max(0.5, settings.time_limit_s - budget)
     else:
         remaining = max(0.5, settings.time_limit_s - (time.perf_counter() - started))
-    raw = search(bm, settings, hinted, time_limit_s=remaining, on_progress=on_progress, stop=stop)
+    raw = search(bm, settings, hinted, time_limit_s=remaining, on_progress=relay, stop=stop)
     raw.seconds = time.perf_counter() - started
     if first_plan_s is not None:
         raw.first_solution_s = first_plan_s  # the starting plan, checked: a plan in hand

@@ -44,6 +44,37 @@ class RawSolution:
     every_value: list[int] | None = None  # the solution of every model variable, to hint it again
 
 
+class ProgressRelay:
+    """Progress across the phases and tiers of one solve, as a front end should see it: seconds
+    since the solve began, the best objective and the best bound so far (each phase starts over
+    with a weaker bound of its own), plus a constant the caller adds (a tier settled before)."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float):
+        self.on_progress, self.started = on_progress, started
+        self.offset = 0.0
+        self.best: float | None = None
+        self.bound: float | None = None
+        self.count = 0
+
+    def __call__(self, p: Progress) -> None:
+        self.report(p.objective, p.bound)
+
+    def report(self, objective: float, bound: float | None) -> None:
+        self.count += 1
+        self.best = objective if self.best is None else min(self.best, objective)
+        if bound is not None:
+            self.bound = bound if self.bound is None else max(self.bound, bound)
+        if self.on_progress is not None:
+            self.on_progress(
+                Progress(
+                    time.perf_counter() - self.started,
+                    self.best + self.offset,
+                    (self.bound if self.bound is not None else 0.0) + self.offset,
+                    self.count,
+                )
+            )
+
+
 class StopSignal:
     """Ask a running solve to stop and keep its best plan so far; safe from any thread."""
 
