@@ -150,7 +150,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "seconds": ("用时 {s:.1f} 秒", "{s:.1f} s"),
     "objective_value": ("目标值 {v:.1f}", "objective {v:.1f}"),
     "bound_value": ("下界 {v:.1f}", "bound {v:.1f}"),
-    "gap_value": ("差距 {v:.1%}", "gap {v:.1%}"),
     "run_label": ("方案名称（保存时使用）", "Label (for saving)"),
     "run_label_placeholder": ("例如：9+X 少调整", "e.g. 9+X low disruption"),
     "save_plan": ("保存到方案库", "Save to the run store"),

@@ -12,11 +12,12 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
+from app_pages.state import lang
 from restructure.check import CheckReport
 from restructure.domain import Department, Plan, PlanSection, SectionKind, Status
 from restructure.errors import Problem
 from restructure.export.tables import Table, value_label
-from restructure.i18n import problem_text
+from restructure.i18n import gap_text, problem_text
 from restructure.terms import KPIS, RULES
 
 # KPI cards: key and how a change reads ("inverse": lower is better, "normal": higher is better,
@@ -376,8 +377,9 @@ def solver_line(plan: Plan) -> str:
         parts.append(t("objective_value", v=info.objective))
     if info.bound is not None:
         parts.append(t("bound_value", v=info.bound))
-    if info.gap is not None and plan.status is Status.FEASIBLE:
-        parts.append(t("gap_value", v=info.gap))
+    gap = gap_text(info, lang())
+    if gap:
+        parts.append(gap)
     return " · ".join(parts)
 
 

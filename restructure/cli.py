@@ -608,18 +608,21 @@ EXIT_REJECTED = 5
 
 def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -> None:
     from restructure.check import today_sections
+    from restructure.i18n import gap_text
     from restructure.terms import KPIS, RULES, TERMS
 
     zh = lang == "zh"
     dept = scenario.department
     s = plan.solver
-    gap = ", ".join(f"{v:g} {k}" for k, v in s.gap_units.items()) or "0"
+    gap = gap_text(s, lang)
     console.print(
         Text(
             _say(
                 lang,
-                f"状态：{plan.status.value}  目标值 {s.objective}  下界 {s.bound}  差距 {gap}  用时 {s.seconds:.1f} 秒",
-                f"status: {plan.status.value}  objective {s.objective}  bound {s.bound}  gap {gap}  {s.seconds:.1f} s",
+                f"状态：{plan.status.value}  目标值 {_num(s.objective)}  下界 {_num(s.bound)}  {gap}  "
+                f"用时 {s.seconds:.1f} 秒（首个方案 {_num(s.first_solution_s, 2)} 秒）",
+                f"status: {plan.status.value}  objective {_num(s.objective)}  bound {_num(s.bound)}  {gap}  "
+                f"{s.seconds:.1f} s (first plan at {_num(s.first_solution_s, 2)} s)",
             ),
             style="bold",
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from restructure.domain import Function
+from restructure.domain import Function, SolverInfo, Status
 from restructure.errors import Problem
 from restructure.terms import FUNCTION_EN, FUNCTION_ZH
 
@@ -57,3 +57,27 @@ def function_name(function: Function, lang: str) -> str:
 
 def problem_text(problem: Problem, lang: str) -> str:
     return problem.en if lang == "en" else problem.zh
+
+
+def gap_text(info: SolverInfo, lang: str) -> str:
+    """How much better than this plan the best one could be, in the planners' units. A relative
+    gap misleads near an optimum of 0 (it reads 100 %), so it is said in points of the objective,
+    and what they are worth as FTE of imbalance or as moves (the weights' exchange rates)."""
+    if info.status is Status.OPTIMAL:
+        return "已证明最优" if lang != "en" else "proven optimal"
+    units = info.gap_units
+    if "points" not in units:
+        return ""
+    points = units["points"]
+    worth_zh, worth_en = [], []
+    if "fte" in units:
+        worth_zh.append(f"{units['fte']:g}人年的工作量偏差")
+        worth_en.append(f"{units['fte']:g} FTE of imbalance")
+    if "moves" in units:
+        worth_zh.append(f"{units['moves']:g}人次/项调整")
+        worth_en.append(f"{units['moves']:g} moves")
+    if lang == "en":
+        tail = f" (about {' or '.join(worth_en)})" if worth_en else ""
+        return f"a better plan could save at most {points:g} points{tail}"
+    tail = f"（约合{'或'.join(worth_zh)}）" if worth_zh else ""
+    return f"至多还可改善{points:g}分{tail}"

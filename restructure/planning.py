@@ -169,7 +169,7 @@ def _solve_in_tiers(inst, settings: SolverSettings, start: dict, on_progress, st
         budget = min(max(0.3 * settings.time_limit_s, 0.5), 20.0)
         bm.set_tier_objective("structure")
         relay.offset = 0.0
-        tier1, _ = run(bm, settings, time_limit_s=budget, stop=stop)
+        tier1, _ = run(bm, settings, time_limit_s=budget, stop=stop, keep_hint=hinted is not None)
         spent = tier1.seconds
         if tier1.values is None:  # infeasible, or no plan within the time: nothing to optimise
             return tier1

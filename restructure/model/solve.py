@@ -124,7 +124,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def parameters(
-    settings: SolverSettings, *, time_limit_s: float | None = None, lns_only: bool = False
+    settings: SolverSettings,
+    *,
+    time_limit_s: float | None = None,
+    lns_only: bool = False,
+    keep_hint: bool = False,
 ) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
@@ -139,6 +143,10 @@ def parameters(
         p.max_time_in_seconds = max(60.0, 20 * limit)  # a safety net, never the normal stop
     else:
         p.max_time_in_seconds = limit
+    if keep_hint:
+        # Presolve's dual reductions may remove feasible solutions, the hinted plan among them
+        # (CP-SAT then logs "the solution hint is complete, but it is infeasible"): keep them all.
+        p.keep_all_feasible_solutions_in_presolve = True
     if lns_only:
         # Only large-neighbourhood search from the hint: the fastest way to a good plan here.
         # Interleaved, so one worker runs every LNS subsolver in turn, deterministically.
@@ -223,11 +231,19 @@ def _hint_decisions(bm: BuiltModel, hint: dict[str, list]) -> None:
         m.add_hint(var, hint["active"][k])
 
 
-# How an improving search spends its time, measured on the bundled scenarios: a short full
-# search first (small departments are proven optimal there), then large-neighbourhood search
-# from the best plan (it finds the good plans), then the full search again from the best plan
-# (LP and propagation: the bound). Each phase starts from the best plan so far.
-PHASES: tuple[tuple[str, float], ...] = (("full", 0.2), ("lns", 0.55), ("full", 0.25))
+# How an improving search spends its time, measured on the bundled scenarios and the generated
+# departments: a short full search first, then large-neighbourhood search (it finds the good
+# plans), both from the best plan so far with every feasible solution kept through presolve; then
+# the full search with all of presolve's reductions, for the bound (it may lose the hint; a worse
+# plan from it is never taken). A small model (duties x sections up to SMALL_MODEL) is proven
+# fastest by the full search alone, given time in one piece.
+PHASES: tuple[tuple[str, float, bool], ...] = (
+    ("full", 0.2, True),
+    ("lns", 0.45, True),
+    ("full", 0.35, False),
+)
+SMALL_PHASES: tuple[tuple[str, float, bool], ...] = (("full", 0.3, True), ("full", 0.7, False))
+SMALL_MODEL = 600
 
 
 def search(
@@ -245,7 +261,8 @@ def search(
         raw, _ = run(bm, settings, time_limit_s=time_limit_s, on_progress=on_progress, stop=stop)
         return raw
     best, bound, status, spent, solutions = dict(hinted), None, Status.FEASIBLE, 0.0, 0
-    for phase, share in PHASES:
+    small = len(bm.vars.x) * bm.vars.inst.n_slots <= SMALL_MODEL
+    for phase, share, keep_hint in SMALL_PHASES if small else PHASES:
         if stop is not None and stop.is_set():
             break
         raw, _ = run(
@@ -255,6 +272,7 @@ def search(
             on_progress=on_progress,
             stop=stop,
             lns_only=phase == "lns",
+            keep_hint=keep_hint,
         )
         spent += raw.seconds
         solutions += raw.solutions
@@ -291,8 +309,9 @@ def run(
     stop: StopSignal | None = None,
     assumptions: list | None = None,
     lns_only: bool = False,
+    keep_hint: bool = False,
 ) -> tuple[RawSolution, cp_model.CpSolver]:
-    solver = parameters(settings, time_limit_s=time_limit_s, lns_only=lns_only)
+    solver = parameters(settings, time_limit_s=time_limit_s, lns_only=lns_only, keep_hint=keep_hint)
     m = bm.model
     m.clear_assumptions()
     if assumptions:
