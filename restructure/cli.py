@@ -759,11 +759,12 @@ def bench(
     quick: bool = typer.Option(False, "--quick", help="shorter limits (20 s for the largest)"),
     scenarios_dir: Path = typer.Option(Path("scenarios"), "--scenarios", help="bundled scenarios to include"),
     rivals: bool = typer.Option(True, "--rivals/--no-rivals", help="also run the naive model and HiGHS"),
+    seed: int = typer.Option(0, "--seed", min=0, help="random seed of every solve"),
 ) -> None:
     """Time the planner on generated departments and the bundled scenarios, against rivals."""
     from restructure.bench.run import run_bench
 
-    md = run_bench(out, quick=quick, scenarios_dir=scenarios_dir, rivals=rivals)
+    md = run_bench(out, quick=quick, scenarios_dir=scenarios_dir, rivals=rivals, seed=seed)
     Console().print(md.read_text(encoding="utf-8"))
 
 

@@ -112,6 +112,8 @@ def _highs(sc: Scenario, time_limit_s: float, threads: int) -> Row:
                 str(time_limit_s),
                 "--threads",
                 str(threads),
+                "--seed",
+                str(sc.solver.seed),
             ],
             capture_output=True,
             text=True,
@@ -229,7 +231,8 @@ def render_markdown(rows: list[Row], extra: dict[str, object]) -> str:
     lines = [
         "# restructure bench",
         "",
-        f"machine: {extra.get('machine', '')}; workers/threads per solve: {extra.get('workers')}",
+        f"machine: {extra.get('machine', '')}; workers/threads per solve: {extra.get('workers')}; "
+        f"random seed: {extra.get('seed', 0)}",
         "",
         "Speed-up: the rival's time to its own best plan over the time the shipped planner took to "
         "have a plan at least as good (same limit, same threads). Rows also say when a rival reached "
@@ -263,17 +266,22 @@ def run_bench(
     scenarios_dir: Path | None = None,
     rivals: bool = True,
     workers: int = 2,
+    seed: int = 0,
 ) -> Path:
+    """Every method on every instance with the same limit, threads and random seed (runs with
+    several workers are not reproducible: compare seeds before reading much into one row)."""
     import platform
 
     out.mkdir(parents=True, exist_ok=True)
     instances = default_instances(quick)
     if scenarios_dir is not None and scenarios_dir.exists():
         instances += bundled_scenarios(scenarios_dir, time_limit_s=5.0 if quick else None)
+    instances = [replace(sc, solver=replace(sc.solver, seed=seed)) for sc in instances]
     rows = bench_instances(instances, workers=workers, rivals=rivals)
     extra = {
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
         "workers": workers,
+        "seed": seed,
         "workload_simulation_s": workload_simulation_seconds(),
     }
     (out / "bench.json").write_text(
