@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import BAND_COLOR, chart_height, need_plan, show_problems, uniform_frame
+from app_pages.widgets import BAND_COLOR, chart_height, need_plan, plain, show_problems, uniform_frame
 from restructure.errors import InputError
 from restructure.simulate import simulate
 from restructure.simulate.report import SimulationReport, label
@@ -190,6 +190,8 @@ def render() -> None:
     if chart is not None:
         st.subheader(t("process_heading"))
         st.altair_chart(chart, width="stretch", height=chart_height(2 * len(report.processes), extra=110))
+        for note in report.overload_notes(lang):
+            st.caption(plain(note))
     tables = report.tables(lang)
     with st.expander(t("simulation_tables")):
         for key, table in tables.items():

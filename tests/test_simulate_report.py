@@ -145,3 +145,12 @@ def test_command_reports_input_errors(monkeypatch, tmp_path):
         sim_cli.simulate_command(str(Path(tmp_path / "missing.toml")), 100, 0, None, "en", console=con) == 1
     )
     assert "file not found" in buf.getvalue()
+
+
+def test_overloaded_sections_get_a_note_that_their_queue_is_a_floor(report):
+    # 行政许可科 carries 3 FTE of work on 2.5 FTE of people: at or above capacity
+    zh, en = report.overload_notes("zh"), report.overload_notes("en")
+    assert any("「许可办理」（现状）" in n and "行政许可科（S02）" in n and "下限" in n for n in zh)
+    assert any("'许可办理' (today)" in n and "行政许可科 (S02)" in n and "a floor" in n for n in en)
+    flows = [f for c in report.processes for f in (c.before, c.after) if f is not None]
+    assert len(zh) == sum(1 for f in flows if f.overloaded_sections)

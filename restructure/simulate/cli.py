@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from restructure.domain import Plan, Scenario
 from restructure.errors import InputError
@@ -136,6 +137,8 @@ def print_report(report: SimulationReport, lang: str = "zh", console: Console | 
     )
     for name, frame in _raw_tables(report, lang).items():
         con.print(_rich_table(label(name, lang), frame, lang))
+    for note in report.overload_notes(lang):
+        con.print(Text(note, style="yellow"))
     for which, w in (("today", report.today), ("plan", report.plan)):
         if w is not None:
             con.print(_msg("any_over", lang, which=label(which, lang), p=w.p_any_over))

@@ -8,7 +8,7 @@ import pandas as pd
 
 from restructure.domain import Plan, Scenario
 from restructure.errors import InputError, Problem
-from restructure.simulate.processes import ProcessComparison, compare_processes, processes_frame
+from restructure.simulate.processes import RHO_CAP, ProcessComparison, compare_processes, processes_frame
 from restructure.simulate.structure import Structure, structure_problems
 from restructure.simulate.timeline import Timeline, build_timeline
 from restructure.simulate.workload import DEFAULT_ABSENCE_RATE, Spread, WorkloadReport, workload_risk
@@ -39,6 +39,31 @@ class SimulationReport:
             frame["structure"] = frame["structure"].map(lambda s: label(s, lang))
             out["processes"] = _headers(frame, lang)
         out["timeline"] = _headers(self.timeline.to_frame(), lang)
+        return out
+
+    def overload_notes(self, lang: str = "zh") -> list[str]:
+        """A sentence for each process whose steps sit in an overloaded section: its queueing
+        figures (analytic and SimPy) are estimates at the capped utilisation, not a forecast."""
+        names = {s.section_id: s.name for w in (self.today, self.plan) if w is not None for s in w.sections}
+        out = []
+        for c in self.processes:
+            for flow in (c.before, c.after):
+                if flow is None or not flow.overloaded_sections:
+                    continue
+                if lang == "zh":
+                    where = "、".join(f"{names.get(x, x)}（{x}）" for x in flow.overloaded_sections)
+                else:
+                    where = ", ".join(f"{names.get(x, x)} ({x})" for x in flow.overloaded_sections)
+                if lang == "zh":
+                    out.append(
+                        f"「{c.name}」（{label(flow.structure, lang)}）：{where}已超负荷（工作量不低于人员能力），"
+                        f"排队天数按{RHO_CAP:.0%}的利用率估算，只是下限，实际排队会越积越长。"
+                    )
+                else:
+                    out.append(
+                        f"'{c.name}' ({label(flow.structure, lang)}): {where} overloaded (workload at or above "
+                        f"capacity); queueing is estimated at {RHO_CAP:.0%} utilisation, a floor: the real queue keeps growing."
+                    )
         return out
 
 
