@@ -289,24 +289,27 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
     )
     succ = Counter(t for s in secs for t in s.successor_of)
     bad_succ = sorted(t for t, n in succ.items() if n > 1 or t not in today_ids)
-    today_load = defaultdict(float)
-    for d in dept.duties:
-        if d.current_section:
-            today_load[d.current_section] += d.workload_fte
+
+    def share_of(sec: PlanSection, t: str) -> float:
+        """How much of today's section t a plan section holds: its workload, else its people."""
+        if any(d.current_section == t for d in dept.duties):
+            return sum(dept.duty(x).workload_fte for x in sec.duties if dept.duty(x).current_section == t)
+        return float(sum(1 for x in sec.staff if dept.person(x).current_section == t))
+
     for s in secs:
         for t in s.successor_of:
             if t not in today_ids:
                 continue
-            kept = sum(dept.duty(x).workload_fte for x in s.duties if dept.duty(x).current_section == t)
-            if dept.section(t).kind is not s.kind or (today_load[t] and 2 * kept < today_load[t] - 1e-9):
+            largest = max(share_of(other, t) for other in secs if other.kind is dept.section(t).kind)
+            if dept.section(t).kind is not s.kind or share_of(s, t) < largest - 1e-9:
                 bad_succ.append(f"{t}->{s.id}")
     out.add(
         "successors",
         "",
         not bad_succ,
-        "每个现有科室至多由一个同类新科室延续，且该科室承接其一半以上工作量"
+        "每个现有科室至多由一个同类新科室延续，且该科室承接其工作量不少于其他任何同类科室"
         + (f"；问题：{'、'.join(bad_succ)}" if bad_succ else ""),
-        "each of today's sections continued by at most one section of its kind, holding at least half its workload"
+        "each of today's sections continued by at most one section of its kind, holding as much of its work as any section of that kind"
         + (f"; problems: {', '.join(bad_succ)}" if bad_succ else ""),
     )
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from builders import duty, key_task, scenario, section, staff_for, with_rules
+from builders import duty, key_task, person, scenario, section, staff_for, with_rules
 
-from restructure.check import check_plan, soft_terms, today_sections
+from restructure.check import check_plan, check_sections, soft_terms, today_sections
 from restructure.domain import Pins, Rules, Status
 from restructure.planning import solve
 
@@ -290,3 +290,32 @@ def test_balance_costs_only_the_workload_beyond_the_inner_band():
     assert_valid(exact, plan)
     assert plan.kpis["duties_moved"] == 1 and plan.term_units["balance"] == pytest.approx(0.0)
     assert {d for s in plan.sections for d in s.duties if "S2" in s.successor_of} == {"D2", "D3"}
+
+
+def test_successor_holds_the_largest_share_and_keeps_who_cannot_move():
+    # 甲科 holds a four-stage chain that must split four ways: no section can keep half of its
+    # work, but the one keeping the largest share continues it, and its immovable chief stays there.
+    secs = [section("S1", "甲科"), section("S2"), section("S3"), section("S4")]
+    stages = ["guideline", "review", "implementation", "supervision"]
+    duties = [duty(f"D{i}", "S1", 1.0 + 0.1 * i, chain="项目", stage=st) for i, st in enumerate(stages)]
+    duties += [duty(f"E{i}", f"S{i}", 1.0) for i in (2, 3, 4)]
+    staff = [person("PS1_0", "S1", "chief", movable=False), *staff_for("S1", 3)[1:]]
+    staff += [p for i in (2, 3, 4) for p in staff_for(f"S{i}", 2)]
+    rules = Rules(**{**LOOSE, "keep_leadership_posts": False, "max_basic_sections": 4})
+    sc = scenario(secs, duties, staff, rules=rules)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    (heir,) = [s for s in plan.sections if "S1" in s.successor_of]
+    assert "PS1_0" in heir.staff and "D3" in heir.duties  # the largest stage (1.3 FTE) stays
+    # the validator rejects a successor holding less of 甲科 than another section does
+    other = next(s for s in plan.sections if s is not heir and any(d.startswith("D") for d in s.duties))
+    swapped = [
+        replace(s, successor_of=tuple(t for t in s.successor_of if t != "S1"))
+        if s is heir
+        else replace(s, successor_of=(*s.successor_of, "S1"))
+        if s is other
+        else s
+        for s in plan.sections
+    ]
+    findings = {f.rule: f for f in check_sections(sc, swapped)}
+    assert findings["successors"].status == "violated" and "S1->" in findings["successors"].en

@@ -11,7 +11,7 @@ structure, or a previous plan (so a re-solve after a pin stays close to what the
    single-section function (综合保障, 集中许可) to the section already holding most of it, duties
    placed by hand, duties kept together or apart, and the stages of a chain into different sections;
 4. successors: each of today's sections is continued by the section holding most of its work,
-   when that is at least half of it and of the same kind;
+   when that section is of the same kind;
 5. people follow their section (人随事走); a dynamic section takes people from where its duties
    came from; then one person at a time moves from the least to the most loaded section until
    every section is inside the balance band;
@@ -307,12 +307,10 @@ def _successors(inst: Instance, draft: _Draft) -> None:
             continue
         per: dict[int, int] = defaultdict(int)
         for i in inst.duties_of_today[s]:
-            per[draft.slot_of_duty[i]] += inst.work[i]
-        if not per:
-            continue
-        k = max(sorted(per), key=lambda k: per[k])
-        if inst.slots[k].kind is kind_of[s] and 2 * per[k] >= sum(per.values()):
-            draft.succ[s] = k
+            if inst.slots[draft.slot_of_duty[i]].kind is kind_of[s]:
+                per[draft.slot_of_duty[i]] += inst.work[i]
+        if per:
+            draft.succ[s] = max(sorted(per), key=lambda k: per[k])
 
 
 # --- 5: people ----------------------------------------------------------------------------
@@ -453,7 +451,7 @@ def _person_may_leave(inst: Instance, draft: _Draft, c, k: int) -> bool:
 def _duties_that_may_move(inst: Instance, draft: _Draft, src: int, dst: int) -> list[int]:
     """Duties of slot ``src`` that may go to basic slot ``dst`` without breaking a rule the
     construction already settled (functions kept in one section, chains apart, pins, the
-    successor's half of its section's work)."""
+    successor's largest share of its section's work)."""
     r, pins = inst.rules, inst.scenario.pins
     if inst.slots[dst].kind is not SectionKind.BASIC:
         return []
@@ -472,10 +470,15 @@ def _duties_that_may_move(inst: Instance, draft: _Draft, src: int, dst: int) -> 
         if r.separate_stages and d.chain and any(c == d.chain and st != d.stage for c, st in stages_dst):
             continue
         s = d.current_section
-        if s and draft.succ.get(s) == src:
-            kept = sum(inst.work[j] for j in inst.duties_of_today[s] if slot[j] == src)
-            total = sum(inst.work[j] for j in inst.duties_of_today[s])
-            if 2 * (kept - inst.work[i]) < total:
+        home = draft.succ.get(s or "")
+        if home is not None:  # the section continuing s must keep the largest share of its work
+
+            def share(k: int, s=s) -> int:
+                return sum(inst.work[j] for j in inst.duties_of_today[s] if slot[j] == k)
+
+            w = inst.work[i]
+            kept = share(home) - (w if home == src else 0) + (w if home == dst else 0)
+            if home != dst and share(dst) + w > kept:
                 continue
         out.append(i)
     return out

@@ -44,20 +44,24 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         m.add(sum(v.succ[s]) <= 1)
         n_d = len(duties)
         n_p = sum(inst.classes[c].size for c in classes)
+        # "mainly continues": the successor is of the same kind (a task force does not continue
+        # a standing section) and holds as much of the section's work as any section of that
+        # kind (its people, when it has no duties)
+        share = [v.load_of(k, list(duties)) if duties else sum(v.n[c][k] for c in classes) for k in K]
+        largest = m.new_int_var(0, sum(inst.work[i] for i in duties) if duties else n_p, f"largest[{s}]")
+        for k in K:  # at least every share; a successor's share at least this: the largest share
+            if inst.slots[k].kind is kind_of[s]:
+                m.add(largest >= share[k])
         stay_d, stay_p = [], []
         for k in K:
             m.add_implication(v.succ[s][k], v.active[k])
             held_d = sum(v.x[i][k] for i in duties)
             held_p = sum(v.n[c][k] for c in classes)
             m.add(held_d + held_p >= v.succ[s][k])
-            # "mainly continues": a successor keeps at least half of the section's workload,
-            # and is of the same kind (a task force does not continue a standing section)
             if inst.slots[k].kind is not kind_of[s]:
                 m.add(v.succ[s][k] == 0)
-            elif duties:
-                m.add(2 * v.load_of(k, list(duties)) >= sum(inst.work[i] for i in duties)).only_enforce_if(
-                    v.succ[s][k]
-                )
+            else:
+                m.add(share[k] >= largest).only_enforce_if(v.succ[s][k])
             if n_d:
                 sd = m.new_int_var(0, n_d, f"stay_d[{s},{k}]")
                 m.add(sd <= held_d)
