@@ -114,6 +114,20 @@ def department_summary(sc: Scenario, lang: str) -> None:
         st.dataframe(uniform_frame(sections), hide_index=True, key="sections_table")
 
 
+def _share_input(col, label: str, current: float, key: str, help_text: str) -> float:
+    """A share between 0 and 1 (a value already above 1 stays as it is until the planner edits it)."""
+    return col.number_input(
+        label,
+        min_value=0.0,
+        max_value=max(1.0, current),
+        value=current,
+        step=0.05,
+        format="%.2f",
+        key=key,
+        help=help_text,
+    )
+
+
 def rules_form(sc: Scenario, lang: str) -> None:
     """Rules, soft-goal weights and solver time; only what differs from the loaded values becomes an edit."""
     gen = state.generation()
@@ -149,15 +163,8 @@ def rules_form(sc: Scenario, lang: str) -> None:
         cols = st.columns(4)
         for i, key in enumerate(SHARE_RULES):
             current = shown[f"rules.{key}"] = float(getattr(r, key))
-            values[f"rules.{key}"] = cols[i % 4].number_input(
-                rule_label(key, lang),
-                min_value=0.0,
-                max_value=max(1.0, current),
-                value=current,
-                step=0.05,
-                format="%.2f",
-                key=f"rule_{key}_{gen}",
-                help=f"`{key}`",
+            values[f"rules.{key}"] = _share_input(
+                cols[i % 4], rule_label(key, lang), current, f"rule_{key}_{gen}", f"`{key}`"
             )
         cols = st.columns(4)
         for i, key in enumerate(BOOL_RULES):
@@ -190,15 +197,8 @@ def rules_form(sc: Scenario, lang: str) -> None:
                 help=f"`objective.{key}`",
             )
         band = shown["objective.balance_band"] = float(w.balance_band)
-        values["objective.balance_band"] = st.columns(4)[0].number_input(
-            t("balance_band"),
-            min_value=0.0,
-            max_value=1.0,
-            value=band,
-            step=0.05,
-            format="%.2f",
-            key=f"balance_band_{gen}",
-            help=t("balance_band_help"),
+        values["objective.balance_band"] = _share_input(
+            st.columns(4)[0], t("balance_band"), band, f"balance_band_{gen}", t("balance_band_help")
         )
         st.markdown(f"**{t('solver_heading')}**")
         cols = st.columns(4)

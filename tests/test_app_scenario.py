@@ -185,3 +185,18 @@ def test_submitting_the_rules_unchanged_edits_nothing() -> None:
     submit(at, "应用修改")
     assert "没有修改。" in [i.value for i in at.info]
     assert at.session_state["overrides"] == {}
+
+
+def test_balance_band_edit_becomes_the_one_change_and_reaches_the_toml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    served = capture_downloads(monkeypatch)
+    at = load_bundled(new_session(), time_limit=None)
+    band = by_label(at.number_input, "均衡容差（±）")
+    assert band.value == pytest.approx(0.10) and band.max == 1.0
+    band.set_value(0.05)
+    submit(at, "应用修改")
+    assert at.session_state["scenario"].objective.balance_band == pytest.approx(0.05)
+    assert set(at.session_state["overrides"]) == {"objective.balance_band"}
+    saved = tomllib.loads(last_served(served, "science_bureau.toml").decode("utf-8"))
+    assert saved["objective"]["balance_band"] == pytest.approx(0.05)
