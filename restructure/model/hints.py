@@ -160,6 +160,21 @@ def _merge_sections(inst: Instance, draft: _Draft) -> tuple[dict[str, int], list
         groups.remove(a)
         groups.remove(b)
         groups.append(sorted(a + b, key=inst.today.index))
+    # Too many non-business sections for the cap (a small department may keep only 综合保障):
+    # fold the smallest into the support one, or else the largest business section; a business
+    # line is split off later to keep the count.
+    allowed = int(r.max_nonbusiness_section_share * (target + 1e-9))
+    while True:
+        nonbiz = [g for g in groups if _main(inst, duties(g)) in NONBUSINESS_FUNCTIONS]
+        if len(nonbiz) <= allowed or len(groups) < 2 or r.max_nonbusiness_section_share >= 1:
+            break
+        a = min(nonbiz, key=lambda g: (load(g), g[0]))
+        into = [g for g in nonbiz if g is not a and _main(inst, duties(g)) is Function.SUPPORT]
+        into = into or [g for g in groups if g not in nonbiz] or [g for g in nonbiz if g is not a]
+        b = max(into, key=lambda g: (load(g), g[0]))
+        groups.remove(a)
+        groups.remove(b)
+        groups.append(sorted(a + b, key=inst.today.index))
     groups.sort(key=lambda g: (-load(g), g[0]))
     group_slot = dict(pinned)
     for k, g in zip(free_basic, groups, strict=False):
@@ -232,7 +247,7 @@ def _forced_moves(inst: Instance, draft: _Draft, group_slot: dict[str, int], wan
             per[slot[i]] += inst.work[i]
         home = next((slot[i] for i in of_f if slot[i] in fixed), None)
         empty = [k for k in wanted if k not in draft.used()]
-        if home is None and empty and f is not Function.SUPPORT:
+        if home is None and empty and f not in NONBUSINESS_FUNCTIONS:
             home = empty[0]  # a place is free: the function gets a section of its own (行政许可科)
         if home is None:
             home = max(sorted(per), key=lambda k: per[k])
@@ -461,6 +476,35 @@ def _duties_that_may_move(inst: Instance, draft: _Draft, src: int, dst: int) -> 
         return []
     tied = {x for g in (*r.together, *r.apart) for x in g} | set(pins.duty_sections)
     at_dst = [i for i in range(len(inst.duties)) if slot[i] == dst]
+    used = draft.used()
+    allowed = int(r.max_nonbusiness_section_share * len(used) + 1e-9)
+    per: dict[int, dict[Function, int]] = {k: defaultdict(int) for k in used}
+    for j, k in enumerate(slot):
+        per[k][inst.duties[j].function] += inst.work[j]
+
+    def nonbusiness(loads: dict[Function, int]) -> bool:
+        live = {f: w for f, w in loads.items() if w > 0}
+        return (
+            bool(live)
+            and max(live, key=lambda f: (live[f], -list(Function).index(f))) in NONBUSINESS_FUNCTIONS
+        )
+
+    base = sum(1 for k in used if nonbusiness(per[k]))
+
+    def nonbusiness_after(i: int) -> int:
+        """Non-business sections once duty i went from src to dst."""
+        f, w = inst.duties[i].function, inst.work[i]
+        src_after = {**per[src], f: per[src][f] - w}
+        dst_after = {**per[dst], f: per[dst][f] + w}
+        return (
+            base
+            - nonbusiness(per[src])
+            - nonbusiness(per[dst])
+            + nonbusiness(src_after)
+            + nonbusiness(dst_after)
+        )
+
+    cap_matters = r.max_nonbusiness_section_share < 1
     stages_dst = {(inst.duties[i].chain, inst.duties[i].stage) for i in at_dst if inst.duties[i].chain}
     out = []
     for i in held:
@@ -468,6 +512,8 @@ def _duties_that_may_move(inst: Instance, draft: _Draft, src: int, dst: int) -> 
         if d.id in tied or d.function.value in r.single_section or d.function is Function.KEY_TASK:
             continue
         if r.separate_stages and d.chain and any(c == d.chain and st != d.stage for c, st in stages_dst):
+            continue
+        if cap_matters and nonbusiness_after(i) > allowed:
             continue
         s = d.current_section
         home = draft.succ.get(s or "")
