@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from app_pages.state import lang
+from restructure.terms import STATUS
 
 # key -> (Chinese, English); {placeholders} are filled by t().
 TEXT: dict[str, tuple[str, str]] = {
@@ -142,11 +143,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "objective_axis": ("目标值", "objective"),
     "solve_number": ("第 {n} 次求解", "Solve {n}"),
     "status_label": ("结果：{status}", "Result: {status}"),
-    "status_optimal": ("已证明最优", "optimal (proven)"),
-    "status_feasible": ("可行（未证明最优）", "feasible (not proven optimal)"),
-    "status_infeasible": ("无可行方案", "infeasible"),
-    "status_unknown": ("时限内未找到方案", "no plan within the time limit"),
-    "status_invalid": ("方案未通过独立校验", "rejected by the independent check"),
     "seconds": ("用时 {s:.1f} 秒", "{s:.1f} s"),
     "objective_value": ("目标值 {v:.1f}", "objective {v:.1f}"),
     "bound_value": ("下界 {v:.1f}", "bound {v:.1f}"),
@@ -335,6 +331,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "days_axis": ("工作日", "working days"),
     "simulation_tables": ("仿真明细表", "Simulation tables"),
 }
+
+TEXT.update({f"status_{status.value}": words for status, words in STATUS.items()})
 
 
 def t(key: str, **values: object) -> str:

@@ -609,22 +609,28 @@ EXIT_REJECTED = 5
 def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -> None:
     from restructure.check import today_sections
     from restructure.i18n import gap_text
-    from restructure.terms import KPIS, RULES, TERMS
+    from restructure.terms import KPIS, RULES, STATUS, TERMS
 
     zh = lang == "zh"
     dept = scenario.department
     s = plan.solver
-    gap = gap_text(s, lang)
+    zh_parts = [
+        f"结果：{STATUS[plan.status][0]}",
+        f"目标值 {_num(s.objective)}",
+        f"下界 {_num(s.bound)}",
+        gap_text(s, "zh"),
+        f"用时 {s.seconds:.1f} 秒（首个方案 {_num(s.first_solution_s, 2)} 秒）",
+    ]
+    en_parts = [
+        f"result: {STATUS[plan.status][1]}",
+        f"objective {_num(s.objective)}",
+        f"bound {_num(s.bound)}",
+        gap_text(s, "en"),
+        f"{s.seconds:.1f} s (first plan at {_num(s.first_solution_s, 2)} s)",
+    ]
     console.print(
         Text(
-            _say(
-                lang,
-                f"状态：{plan.status.value}  目标值 {_num(s.objective)}  下界 {_num(s.bound)}  {gap}  "
-                f"用时 {s.seconds:.1f} 秒（首个方案 {_num(s.first_solution_s, 2)} 秒）",
-                f"status: {plan.status.value}  objective {_num(s.objective)}  bound {_num(s.bound)}  {gap}  "
-                f"{s.seconds:.1f} s (first plan at {_num(s.first_solution_s, 2)} s)",
-            ),
-            style="bold",
+            _say(lang, "  ".join(p for p in zh_parts if p), "  ".join(p for p in en_parts if p)), style="bold"
         )
     )
     names = {p.id: (p.name or p.id) for p in dept.staff}
@@ -720,6 +726,7 @@ def solve(
     from restructure.check import check_plan
     from restructure.plan_io import write_plan
     from restructure.planning import solve as solve_scenario
+    from restructure.terms import STATUS
 
     console = Console()
     scenario = _scenario_or_exit(scenario_path, lang, console)
@@ -743,7 +750,10 @@ def solve(
             raise typer.Exit(EXIT_REJECTED)
         return
     console.print(
-        Text(_say(lang, f"状态：{plan.status.value}", f"status: {plan.status.value}"), style="bold red")
+        Text(
+            _say(lang, f"结果：{STATUS[plan.status][0]}", f"result: {STATUS[plan.status][1]}"),
+            style="bold red",
+        )
     )
     console.print(Text(ex.note_zh if lang == "zh" else ex.note_en))
     for f in ex.conflicts:

@@ -62,9 +62,10 @@ def problem_text(problem: Problem, lang: str) -> str:
 def gap_text(info: SolverInfo, lang: str) -> str:
     """How much better than this plan the best one could be, in the planners' units. A relative
     gap misleads near an optimum of 0 (it reads 100 %), so it is said in points of the objective,
-    and what they are worth as FTE of imbalance or as moves (the weights' exchange rates)."""
+    and what they are worth as FTE of imbalance or as moves (the weights' exchange rates).
+    Empty for a proven optimum (the status says so) and when no bound is known."""
     if info.status is Status.OPTIMAL:
-        return "已证明最优" if lang != "en" else "proven optimal"
+        return ""
     units = info.gap_units
     if "points" not in units:
         return ""

@@ -5,7 +5,7 @@ One table each, so the CLI, the app, the exports and the explanations say the sa
 
 from __future__ import annotations
 
-from restructure.domain import Function
+from restructure.domain import Function, Status
 
 FUNCTION_ZH: dict[Function, str] = {
     Function.SUPPORT: "综合保障",
@@ -22,6 +22,15 @@ FUNCTION_EN: dict[Function, str] = {
     Function.LICENSING: "licensing",
     Function.ENFORCEMENT: "supervision and enforcement",
     Function.KEY_TASK: "key task",
+}
+
+# solver verdict -> (zh, en), as the CLI and the app say it
+STATUS: dict[Status, tuple[str, str]] = {
+    Status.OPTIMAL: ("已证明最优", "optimal (proven)"),
+    Status.FEASIBLE: ("可行（未证明最优）", "feasible (not proven optimal)"),
+    Status.INFEASIBLE: ("无可行方案", "infeasible"),
+    Status.UNKNOWN: ("时限内未找到方案", "no plan within the time limit"),
+    Status.INVALID: ("方案未通过独立校验", "rejected by the independent check"),
 }
 
 # rule key -> (zh, en) short names, as shown in the checks panel
