@@ -289,6 +289,8 @@ def search(
             ):
                 status = Status.OPTIMAL
                 break
+    if bound is not None and bound >= best["objective"] - 1e-9:
+        status = Status.OPTIMAL  # a bound of one phase meets the plan of another: proven all the same
     return RawSolution(
         status=status,
         objective=best["objective"],
