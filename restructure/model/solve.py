@@ -155,17 +155,15 @@ def parameters(
     return solver
 
 
-def add_hint(bm: BuiltModel, hint: dict[str, list], *, complete: bool = True) -> dict | None:
-    """Hint every decision variable; with ``complete``, also every auxiliary one.
+def add_hint(bm: BuiltModel, hint: dict[str, list]) -> dict | None:
+    """Hint every decision variable and, when the plan keeps every rule, every auxiliary one.
 
     The auxiliary values come from a quick solve with the decisions fixed (objective kept, so
     penalty variables come out tight): a complete, feasible hint lets CP-SAT start from that
     plan. Returns the hinted plan's values and objective (points) when it is feasible, else
-    None, so the caller can keep it should the search end worse (presolve may break a hint).
+    None (the decisions stay hinted, for the solver to repair from).
     """
     _hint_decisions(bm, hint)
-    if not complete:
-        return None
     probe = bm.model.clone()
     for proto_index, value in _decision_values(bm, hint):
         probe.add(probe.get_int_var_from_proto_index(proto_index) == value)
