@@ -95,6 +95,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "Workload per FTE within ± this share of the average counts as even and costs nothing; "
         "beyond it, the balance weight applies (`objective.balance_band`).",
     ),
+    "related_groups": (
+        "相近业务板块（每行一组，用“、”分隔）",
+        "Related business lines (one set per line, separated by 、 or ,)",
+    ),
+    "related_groups_help": (
+        "同一组的业务板块视为相近：需要合并科室时优先合在一起（`objective.related_groups`，按“业务板块集中”权重计）。"
+        "本部门的业务板块：{lines}",
+        "Lines in one set count as akin: when sections must merge, they go together "
+        "(`objective.related_groups`, weighed as cohesion). This department's business lines: {lines}",
+    ),
+    "related_groups_placeholder": ("例如：质量发展、计量标准", "e.g. 质量发展、计量标准"),
     "solver_heading": ("求解设置", "Solver"),
     "time_limit": ("求解时间（秒）", "Time limit (s)"),
     "seed": ("随机种子", "Seed"),

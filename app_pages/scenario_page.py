@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -128,6 +129,20 @@ def _share_input(col, label: str, current: float, key: str, help_text: str) -> f
     )
 
 
+_NAME_SEPARATORS = re.compile(r"[、,，;；+＋]")
+
+
+def parse_related_groups(text: str) -> list[list[str]]:
+    """One set of related business lines per line, names separated by 、 , ; or +. A line with
+    a single name is kept, so that the loader says what is wrong with it."""
+    out = []
+    for line in text.splitlines():
+        names = [n.strip() for n in _NAME_SEPARATORS.split(line) if n.strip()]
+        if names:
+            out.append(names)
+    return out
+
+
 def rules_form(sc: Scenario, lang: str) -> None:
     """Rules, soft-goal weights and solver time; only what differs from the loaded values becomes an edit."""
     gen = state.generation()
@@ -197,8 +212,21 @@ def rules_form(sc: Scenario, lang: str) -> None:
                 help=f"`objective.{key}`",
             )
         band = shown["objective.balance_band"] = float(w.balance_band)
+        band_col, related_col = st.columns([1, 3])
         values["objective.balance_band"] = _share_input(
-            st.columns(4)[0], t("balance_band"), band, f"balance_band_{gen}", t("balance_band_help")
+            band_col, t("balance_band"), band, f"balance_band_{gen}", t("balance_band_help")
+        )
+        shown["objective.related_groups"] = [list(g) for g in w.related_groups]
+        lines = sorted({d.group for d in sc.department.duties if d.group})
+        values["objective.related_groups"] = parse_related_groups(
+            related_col.text_area(
+                t("related_groups"),
+                value="\n".join("、".join(g) for g in w.related_groups),
+                height=68,
+                key=f"related_groups_{gen}",
+                help=t("related_groups_help", lines="、".join(lines) or "—"),
+                placeholder=t("related_groups_placeholder"),
+            )
         )
         st.markdown(f"**{t('solver_heading')}**")
         cols = st.columns(4)

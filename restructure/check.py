@@ -191,6 +191,22 @@ def skill_gaps(dept: Department, secs: Iterable[PlanSection]) -> int:
     return n
 
 
+def cohesion_groups(dept: Department, related: Iterable[Iterable[str]] = ()) -> dict[str, tuple[str, ...]]:
+    """What cohesion keeps together, name -> duty ids: each business line (a key-task duty
+    without one counts with its key task), then each set of related lines the planner named,
+    as one more group. The model and the checker both count from this one list."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for d in dept.duties:
+        g = d.group or (f"key_task:{d.key_task}" if d.key_task else None)
+        if g:
+            out[g].append(d.id)
+    lines = {g: tuple(ids) for g, ids in out.items()}
+    for names in related:
+        names = tuple(dict.fromkeys(names))
+        lines[f"related:{'+'.join(names)}"] = tuple(d for g in names for d in lines.get(g, ()))
+    return {g: ids for g, ids in lines.items() if len(ids) >= 2}
+
+
 def soft_terms(
     dept: Department, secs: Iterable[PlanSection], scenario: Scenario | None = None
 ) -> dict[str, float]:
@@ -211,14 +227,11 @@ def soft_terms(
             balance += max(0.0, abs(w - even) - band * even)
     k = compute_kpis(dept, secs)
     sec_of = {did: s.id for s in secs for did in s.duties}
-    groups: dict[str, set[str]] = defaultdict(set)
-    for d in dept.duties:
-        g = d.group or (f"key_task:{d.key_task}" if d.key_task else None)
-        if g and d.id in sec_of:
-            groups[g].add(sec_of[d.id])
+    related = scenario.objective.related_groups if scenario is not None else ()
+    held = [{sec_of[d] for d in duties if d in sec_of} for duties in cohesion_groups(dept, related).values()]
     return {
         "balance": round(balance, 4),
-        "cohesion": sum(len(v) - 1 for v in groups.values()),
+        "cohesion": sum(len(v) - 1 for v in held if v),
         "disruption": k["duties_moved"] + k["staff_moved"],
         "skills": k["skill_gaps"],
         "posts": k["post_changes"] + k["vacant_chief_posts"],

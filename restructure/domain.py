@@ -262,6 +262,11 @@ class Weights:
         "the FTE beyond it; 0 = every deviation counts",
         default=0.10,
     )
+    related_groups: tuple[tuple[str, ...], ...] = doc(
+        "sets of business lines (duty groups) the planner counts as similar (added): cohesion counts "
+        "each set like one more group, so merged sections join similar lines (相近科室合并)",
+        default=(),
+    )
 
 
 ROBUST_DEFAULT_SPREAD = 0.25  # a duty without workload_high is taken as +25 % (as in the simulation)

@@ -100,7 +100,14 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         except InputError as e:
             problems += e.problems
     if raw is not None:
-        problems += validate_tables(raw, rules, pins=pins, processes=processes, locate=locate)
+        problems += validate_tables(
+            raw,
+            rules,
+            pins=pins,
+            processes=processes,
+            related_groups=objective.related_groups,
+            locate=locate,
+        )
     if problems or raw is None:
         raise InputError(problems)
     return Scenario(
@@ -377,7 +384,7 @@ def _typed(value: Any, setting: Setting) -> Any:
         return int(value)
     if k in ("functions", "ids", "numbers"):
         return tuple(value)
-    if k == "id_groups":
+    if k in ("id_groups", "name_groups"):
         return tuple(tuple(g) for g in value)
     if k in ("id_map", "str_map"):
         return dict(value)
@@ -400,10 +407,21 @@ def effective_settings(scenario: Scenario) -> dict[str, Any]:
             "duty_sections": dict(scenario.pins.duty_sections),
         },
         "processes": [asdict(p) for p in scenario.processes],
-        "objective": asdict(scenario.objective),
+        "objective": _objective_settings(scenario),
         "solver": asdict(scenario.solver),
         "section_names": dict(scenario.section_names),
     }
+
+
+def _objective_settings(scenario: Scenario) -> dict[str, Any]:
+    # related_groups is left out when empty, so a scenario that does not use it keeps the hash
+    # (and the saved TOML) it had before the setting existed
+    out = asdict(scenario.objective)
+    if out["related_groups"]:
+        out["related_groups"] = [list(g) for g in out["related_groups"]]
+    else:
+        del out["related_groups"]
+    return out
 
 
 def scenario_hash(scenario: Scenario) -> str:

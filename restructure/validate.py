@@ -59,9 +59,11 @@ def validate_tables(
     *,
     pins: Pins | None = None,
     processes: Sequence[Process] = (),
+    related_groups: Sequence[Sequence[str]] = (),
     locate: Locate = default_locate,
 ) -> list[Problem]:
-    """All problems of the department's tables; with rules/pins/processes also whether they fit it."""
+    """All problems of the department's tables; with rules/pins/processes/related business lines
+    also whether they fit it."""
     problems: list[Problem] = list(raw.problems)
     unreadable = {p.file for p in raw.problems}
     for spec in TABLES:
@@ -90,6 +92,7 @@ def validate_tables(
     if pins is not None:
         problems += _check_pins(pins, raw, ids, locate)
     problems += _check_processes(processes, raw, ids, locate)
+    problems += _check_related_groups(related_groups, raw, locate)
     return problems
 
 
@@ -623,6 +626,32 @@ def _check_rules_fit(
     return out
 
 
+def _check_related_groups(related: Sequence[Sequence[str]], raw: RawTables, locate: Locate) -> list[Problem]:
+    """Every business line named in ``objective.related_groups`` is a group in duties.csv."""
+    table = raw.tables.get("duties")
+    if not related or table is None:
+        return []
+    known = {g for row in table.rows if (g := table.value(row, "group"))}
+    key = "objective.related_groups"
+    file, line = locate(key)
+    out = []
+    for n, names in enumerate(related, start=1):
+        for name in names:
+            if name not in known:
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        key,
+                        name,
+                        f"{key} 第{n}组中的业务板块「{name}」在 {raw.label('duties')} 的 group 列中不存在。",
+                        f"{key} set {n} names business line '{name}', which is not in the group column "
+                        f"of {raw.label('duties')}.",
+                    )
+                )
+    return out
+
+
 def _check_pins(pins: Pins, raw: RawTables, ids: Mapping[str, set[str]], locate: Locate) -> list[Problem]:
     out: list[Problem] = []
     file = _scenario_file(locate, "pins.keep_sections")
@@ -697,7 +726,9 @@ def _check_processes(
 class Setting:
     """What one TOML key accepts."""
 
-    kind: str  # int, float, bool, str, month, functions, ids, id_groups, id_map, str_map, numbers
+    kind: (
+        str  # int, float, bool, str, month, functions, ids, id_groups, name_groups, id_map, str_map, numbers
+    )
     low: float | None = None
     high: float | None = None
     low_open: bool = False  # True: value must be > low rather than >= low
@@ -727,6 +758,7 @@ PIN_SETTINGS: dict[str, Setting] = {"keep_sections": Setting("ids"), "duty_secti
 OBJECTIVE_SETTINGS: dict[str, Setting] = {
     **{k: Setting("float", 0) for k in ("balance", "cohesion", "disruption", "skills", "posts", "structure")},
     "balance_band": Setting("float", 0, 1),
+    "related_groups": Setting("name_groups"),
 }
 SOLVER_SETTINGS: dict[str, Setting] = {
     "time_limit_s": Setting("float", 0, low_open=True),
@@ -835,6 +867,18 @@ def convert_setting(value: Any, setting: Setting) -> Any:
         groups = [_str_list(g, "编号", "ids") for g in value]
         if any(len(g) < 2 for g in groups):
             raise _Bad("每组至少要有两个编号", "each group needs at least two ids")
+        return groups
+    elif k == "name_groups":
+        if not _is_list(value):
+            raise _Bad(
+                '应为业务板块名称组的列表，例如 [["质量发展", "计量标准"]]',
+                'must be a list of sets of business lines, e.g. [["质量发展", "计量标准"]]',
+            )
+        groups = [list(dict.fromkeys(_str_list(g, "业务板块名称", "business-line names"))) for g in value]
+        if any(len(g) < 2 for g in groups):
+            raise _Bad(
+                "每组至少要有两个不同的业务板块", "each set needs at least two different business lines"
+            )
         return groups
     elif k in ("id_map", "str_map"):
         if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):

@@ -200,3 +200,31 @@ def test_balance_band_edit_becomes_the_one_change_and_reaches_the_toml(
     assert set(at.session_state["overrides"]) == {"objective.balance_band"}
     saved = tomllib.loads(last_served(served, "science_bureau.toml").decode("utf-8"))
     assert saved["objective"]["balance_band"] == pytest.approx(0.05)
+
+
+def test_related_business_lines_are_typed_one_set_per_line_and_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    served = capture_downloads(monkeypatch)
+    at = load_bundled(new_session(), time_limit=None)
+    box = by_label(at.text_area, "相近业务板块（每行一组，用“、”分隔）")
+    assert box.value == "" and "科技普及" in box.help
+    box.set_value("科技普及、政策法规\n创新发展、天文")
+    submit(at, "应用修改")
+    problems = table(at, "问题")
+    assert "天文" in " ".join(problems["问题"]) and at.session_state["overrides"] == {}
+    by_label(at.text_area, "相近业务板块（每行一组，用“、”分隔）").set_value("科技普及、政策法规\n创新发展，综合保障")
+    submit(at, "应用修改")
+    assert at.session_state["scenario"].objective.related_groups == (
+        ("科技普及", "政策法规"),
+        ("创新发展", "综合保障"),
+    )
+    saved = tomllib.loads(last_served(served, "science_bureau.toml").decode("utf-8"))
+    assert saved["objective"]["related_groups"] == [["科技普及", "政策法规"], ["创新发展", "综合保障"]]
+
+
+def test_related_groups_text_parses_every_separator() -> None:
+    from app_pages.scenario_page import parse_related_groups
+
+    text = "甲、乙\n\n丙,丁；戊\n 己 + 庚 \n孤"
+    assert parse_related_groups(text) == [["甲", "乙"], ["丙", "丁", "戊"], ["己", "庚"], ["孤"]]

@@ -319,3 +319,34 @@ def test_successor_holds_the_largest_share_and_keeps_who_cannot_move():
     ]
     findings = {f.rule: f for f in check_sections(sc, swapped)}
     assert findings["successors"].status == "violated" and "S1->" in findings["successors"].en
+
+
+def test_related_business_lines_decide_which_sections_merge():
+    # one merge is needed; on balance alone 乙科 and 丙科 merge (loads 1.2 and 0.8 even out),
+    # but a planner who calls lines A and B akin gets 甲科 and 乙科 together for 0.1 FTE of balance
+    secs = [section("S1", "甲科"), section("S2", "乙科"), section("S3", "丙科")]
+    duties = [
+        duty("D1", "S1", 1.0, group="A"),
+        duty("D2", "S1", 1.0, group="A"),
+        duty("D3", "S2", 1.2, group="B"),
+        duty("D4", "S3", 0.8, group="C"),
+    ]
+    staff = staff_for("S1", 2) + staff_for("S2", 1) + staff_for("S3", 1)
+    rules = Rules(
+        **{**LOOSE, "max_basic_sections": 2, "max_dynamic_sections": 0, "keep_leadership_posts": False}
+    )
+    sc = scenario(secs, duties, staff, rules=rules)
+    akin = replace(sc, objective=replace(sc.objective, related_groups=(("A", "B"),)))
+    today = today_sections(sc.department)
+    assert soft_terms(sc.department, today, sc)["cohesion"] == 0
+    assert soft_terms(sc.department, today, akin)["cohesion"] == 1  # A and B in two sections
+
+    def merged(s):
+        plan = solve(s)
+        assert_valid(s, plan)
+        return next(sec for sec in plan.sections if len(sec.successor_of) == 2)
+
+    assert set(merged(sc).successor_of) == {"S2", "S3"}
+    both = merged(akin)
+    assert set(both.successor_of) == {"S1", "S2"}
+    assert both.name == "A和B科"  # named after both related lines it joins

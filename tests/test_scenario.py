@@ -147,6 +147,8 @@ SETTING_CASES = [
     ("[solver]\nthreads = 4", "solver.threads", "not a known setting"),
     ("[objective]\nbalance = -1", "objective.balance", "≥ 0"),
     ("[objective]\nfairness = 1", "objective.fairness", "not a known setting"),
+    ('[objective]\nrelated_groups = [["食品安全", "食品安全"]]', "objective.related_groups", "two different"),
+    ('[objective]\nrelated_groups = ["食品安全"]', "objective.related_groups", "list"),
     ('[pins]\nkeep_sections = "S01"', "pins.keep_sections", "list"),
     ("[section_names]\nK01 = 1", "section_names.K01", "quoted text"),
     ('[pins.duty_sections]\nD001 = ["S01"]', "pins.duty_sections.D001", "quoted text"),
@@ -190,6 +192,21 @@ def test_ids_in_settings_are_checked_against_the_data(tmp_path):
         (str(path), None, "pins.keep_sections", "S09"),
         (str(path), None, "rules.apart", "D404"),
     ]
+
+
+def test_related_business_lines_are_checked_against_the_data(tmp_path):
+    text = f'data = "{SMALL.as_posix()}"\n[objective]\nrelated_groups = [["食品安全", "特种设备"], ["食品安全", "药品"]]\n'
+    path = write(tmp_path, "s.toml", text)
+    [p] = problems_of(path)
+    assert (p.file, p.row, p.column, p.value) == (str(path), 3, "objective.related_groups", "药品")
+    assert "set 2" in p.en and "duties.csv" in p.en and "第2组" in p.zh
+    ok = load_scenario(BASE, {"objective.related_groups": [["食品安全", "特种设备"]]})
+    assert ok.objective.related_groups == (("食品安全", "特种设备"),)
+    # a new setting left unused does not change the hash of a scenario written before it existed
+    assert scenario_hash(ok) != scenario_hash(load_scenario(BASE))
+    assert "related_groups" not in scenario_to_toml(load_scenario(BASE), data=".")
+    again = load_scenario(write(tmp_path, "copy.toml", scenario_to_toml(ok, data=str(SMALL))))
+    assert again.objective == ok.objective and scenario_hash(again) == scenario_hash(ok)
 
 
 def test_settings_and_data_problems_come_together(tmp_path):

@@ -161,9 +161,21 @@ def _propose_name(inst: Instance, r: dict) -> str:
         if duty.group:
             by_group[duty.group] += duty.workload_fte
     if by_group:
-        g = max(sorted(by_group), key=lambda g: by_group[g])
-        return g if g.endswith(("科", "室", "队")) else f"{g}科"
+        ranked = sorted(sorted(by_group), key=lambda g: -by_group[g])
+        name = ranked[0]
+        # two related lines of similar size (a merge the planner asked for): both give the name
+        if (
+            len(ranked) > 1
+            and by_group[ranked[1]] >= 0.5 * by_group[name]
+            and _related(inst, name, ranked[1])
+        ):
+            name = f"{name.rstrip('科室队')}和{ranked[1]}"
+        return name if name.endswith(("科", "室", "队")) else f"{name}科"
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
+
+
+def _related(inst: Instance, a: str, b: str) -> bool:
+    return any(a in names and b in names for names in inst.scenario.objective.related_groups)
 
 
 def _unique(names: list[str]) -> list[str]:

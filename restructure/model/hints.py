@@ -132,6 +132,11 @@ def _merge_sections(inst: Instance, draft: _Draft) -> tuple[dict[str, int], list
     def load(g: list[str]) -> int:
         return sum(inst.work[i] for i in duties(g))
 
+    # a line is akin to itself and to the lines the planner named as related to it
+    kin = {(g, g) for d in inst.duties if (g := d.group)}
+    for names in inst.scenario.objective.related_groups:
+        kin.update((a, b) for a in names for b in names)
+
     def business_lines(g: list[str]) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
         for i in duties(g):
@@ -149,7 +154,7 @@ def _merge_sections(inst: Instance, draft: _Draft) -> tuple[dict[str, int], list
 
             def similarity(g: list[str], a=a, main_a=main_a, lines_a=lines_a) -> tuple:
                 lines = business_lines(g)
-                shared = sum(min(v, lines[k]) for k, v in lines_a.items() if k in lines)
+                shared = sum(min(v, w) for k, v in lines_a.items() for j, w in lines.items() if (k, j) in kin)
                 main_g = _main(inst, duties(g))
                 alike = main_g is main_a or (
                     main_g in NONBUSINESS_FUNCTIONS and main_a in NONBUSINESS_FUNCTIONS

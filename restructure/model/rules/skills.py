@@ -7,26 +7,21 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from restructure.check import cohesion_groups
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
 
 
 def groups(inst: Instance) -> dict[str, list[int]]:
-    """group -> duty indices; key-task duties without a group form their key task's group."""
-    out: dict[str, list[int]] = defaultdict(list)
-    for i, d in enumerate(inst.duties):
-        g = d.group or (f"key_task:{d.key_task}" if d.key_task else None)
-        if g:
-            out[g].append(i)
-    return dict(out)
+    """group -> duty indices, the same list the checker counts (``check.cohesion_groups``)."""
+    related = inst.scenario.objective.related_groups
+    return {g: [inst.duty_index[d] for d in ids] for g, ids in cohesion_groups(inst.dept, related).items()}
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
     K = range(inst.n_slots)
     splits = []
     for g, duties in sorted(groups(inst).items()):
-        if len(duties) < 2:
-            continue
         present = [m.new_bool_var(f"group[{g},{k}]") for k in K]
         for k in K:
             for i in duties:
