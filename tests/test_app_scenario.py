@@ -213,7 +213,9 @@ def test_related_business_lines_are_typed_one_set_per_line_and_checked(
     submit(at, "应用修改")
     problems = table(at, "问题")
     assert "天文" in " ".join(problems["问题"]) and at.session_state["overrides"] == {}
-    by_label(at.text_area, "相近业务板块（每行一组，用“、”分隔）").set_value("科技普及、政策法规\n创新发展，综合保障")
+    by_label(at.text_area, "相近业务板块（每行一组，用“、”分隔）").set_value(
+        "科技普及、政策法规\n创新发展，综合保障"
+    )
     submit(at, "应用修改")
     assert at.session_state["scenario"].objective.related_groups == (
         ("科技普及", "政策法规"),
