@@ -241,13 +241,14 @@ def _hint_decisions(bm: BuiltModel, hint: dict[str, list]) -> None:
 # plans), both from the best plan so far with every feasible solution kept through presolve; then
 # a bound phase: every worker on the full problem with all of presolve's reductions (it may lose
 # the hint; a worse plan from it is never taken). A small model (duties x sections up to
-# SMALL_MODEL) is proven fastest by the bound phase alone, given time in one piece.
+# SMALL_MODEL) gets a moment of search from its start (it finds the good plans there) and then
+# the bound phase in one piece: proofs restart with every phase.
 PHASES: tuple[tuple[str, float, bool], ...] = (
     ("full", 0.2, True),
     ("lns", 0.45, True),
     ("bound", 0.35, False),
 )
-SMALL_PHASES: tuple[tuple[str, float, bool], ...] = (("bound", 1.0, False),)
+SMALL_PHASES: tuple[tuple[str, float, bool], ...] = (("full", 0.05, True), ("bound", 0.95, False))
 # the full-problem searches a bound phase runs, one per worker (CP-SAT's names)
 BOUND_SUBSOLVERS = ("default_lp", "max_lp", "core", "no_lp", "quick_restart", "reduced_costs", "pseudo_costs")
 SMALL_MODEL = 600
