@@ -198,3 +198,16 @@ def test_reproducible_mode_gives_the_same_plan_in_every_process(tmp_path):
         plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
         plans.append([(s["duties"], s["staff"], s["chief"], s["deputies"]) for s in plan["sections"]])
     assert plans[0] == plans[1]
+
+
+def test_bound_phase_puts_every_worker_on_the_full_problem():
+    from restructure.model.solve import parameters
+
+    two = SolverSettings(workers=2, seed=0)
+    p = parameters(two, bound_only=True).parameters
+    assert (p.num_full_subsolvers, list(p.subsolvers)) == (2, ["default_lp", "max_lp"])
+    assert not p.use_lns_only
+    # other phases leave CP-SAT's own mix alone; one reproducible worker has nothing to spread
+    assert parameters(two).parameters.num_full_subsolvers == 0
+    one = parameters(SolverSettings(workers=2, deterministic=True), bound_only=True).parameters
+    assert (one.num_workers, list(one.subsolvers)) == (1, [])
