@@ -15,43 +15,21 @@ from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
 
 
-def excess_unit(inst: Instance) -> tuple[int, float]:
-    """One unit of the balance term: in the model's scaled arithmetic, and in FTE.
-
-    Excess over the inner band counts in 0.1 FTE, rounded up: finer would only slow the proof."""
-    C, W = inst.total_cap, inst.scale
-    return (C * W // 10, 0.1) if W >= 10 else (C, 1.0)
-
-
-def bands(inst: Instance) -> tuple[int, int]:
-    """The hard band and the inner band, in thousandths of the department's average."""
-    return round(inst.rules.max_load_deviation * 1000), round(inst.scenario.objective.balance_band * 1000)
-
-
-def excess(inst: Instance, load: int, cap: int) -> int:
-    """The balance term of one section, as the model counts it (for the column bound)."""
-    L, C = inst.total_work, inst.total_cap
-    _, q = bands(inst)
-    unit, _ = excess_unit(inst)
-    over = 1000 * C * load - (1000 + q) * L * cap
-    under = (1000 - q) * L * cap - 1000 * C * load
-    worst = max(over, under, 0)
-    return -(-worst // (1000 * unit))
-
-
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
     L, C, W = inst.total_work, inst.total_cap, inst.scale
     if C == 0:
         return []
     dev = inst.rules.max_load_deviation
-    p, q = bands(inst)
+    p = round(dev * 1000)
+    q = round(inst.scenario.objective.balance_band * 1000)
     lits = guard(
         "max_load_deviation",
         "",
         f"各科室人均工作量须在全局平均的±{dev:.0%}以内",
         f"each section's workload per FTE within ±{dev:.0%} of the department average",
     )
-    unit, natural = excess_unit(inst)
+    # excess over the inner band in units of 0.1 FTE, rounded up: finer would only slow the proof
+    unit = C * W // 10 if W >= 10 else C
     devs = []
     for k in range(inst.n_slots):
         load, cap = v.load(k), v.capacity(k)
@@ -62,4 +40,4 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         m.add(1000 * unit * d >= 1000 * C * load - (1000 + q) * L * cap)
         m.add(1000 * unit * d >= (1000 - q) * L * cap - 1000 * C * load)
         devs.append(d)
-    return [Penalty("balance", sum(devs), unit=natural)]
+    return [Penalty("balance", sum(devs), unit=0.1 if W >= 10 else 1.0)]
