@@ -20,6 +20,28 @@ class BuiltModel:
     penalties: list[Penalty]
     weights: dict[str, float]
 
+    def values(self, value) -> dict:
+        """The decisions and each soft term's amount, as plain ints, from a solver's ``value``
+        (of this model, or of a copy with the same variables)."""
+        v = self.vars
+        return {
+            "x": [[value(var) for var in row] for row in v.x],
+            "n": [[value(var) for var in row] for row in v.n],
+            "succ": {s: [value(var) for var in row] for s, row in v.succ.items()},
+            "deputy_posts": [value(var) for var in v.deputy_posts],
+            "active": [value(var) for var in v.active],
+            "terms": {name: value(self.term_expr(name)) for name in sorted({p.name for p in self.penalties})},
+        }
+
+    def hint_solution(self, every_value: list[int] | None) -> None:
+        """Hint a solution of this very model, every variable of it (the next search starts there)."""
+        if not every_value:
+            return
+        m = self.model
+        m.clear_hints()
+        for i, value in enumerate(every_value):
+            m.add_hint(m.get_int_var_from_proto_index(i), value)
+
     def term_expr(self, name: str):
         return sum(p.expr for p in self.penalties if p.name == name)
 
