@@ -92,3 +92,28 @@ def test_section_neighbourhoods_are_reproducible_and_never_worse():
     _, bm, start = _worst_start(sc)
     same = improve(bm, replace(settings, seed=0), start, time_limit_s=0.0)
     assert same.values == start and same.tries == 0
+
+
+def test_section_neighbourhoods_keep_pins_immovable_staff_and_items_together():
+    base = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
+    dept = base.department
+    kept = dept.sections[-1].id
+    stays = next(p for p in dept.staff if p.current_section not in (None, kept) and p.rank.value == "staff")
+    staff = tuple(replace(p, movable=False) if p.id == stays.id else p for p in dept.staff)
+    pair = [d.id for d in dept.duties if d.current_section not in (None, kept)][:2]
+    sc = replace(
+        base,
+        department=replace(dept, staff=staff),
+        rules=replace(base.rules, together=(tuple(pair),), max_staff_moves=0.5),
+        pins=replace(base.pins, keep_sections=(kept,)),
+    )
+    settings = SolverSettings(time_limit_s=5, seed=1, workers=1, deterministic=True)
+    inst, bm, start = _worst_start(sc)
+    out = improve(bm, settings, start, time_limit_s=3.0)
+    assert out.values["objective"] < start["objective"]
+    sections = extract_sections(inst, out.values)
+    findings = check_sections(sc, sections)
+    assert not [f for f in findings if f.status == "violated"]
+    # the rules this test adds were checked, not skipped
+    rules = {f.rule for f in findings}
+    assert {"keep_section", "immovable", "together", "max_staff_moves"} <= rules
