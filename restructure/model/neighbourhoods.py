@@ -29,6 +29,7 @@ from restructure.model.variables import POINTS
 
 MIN_SIZE, MAX_SIZE = 2, 5
 SUB_LIMIT_S = 1.0  # per neighbourhood; deterministic time in reproducible mode
+MIN_TRY_COST = 0.02  # deterministic time counted for a try at least
 
 
 @dataclass
@@ -114,15 +115,15 @@ def improve(
         active = [k for k, on in enumerate(best["active"]) if on]
         if len(active) < 2:
             break
+        limit = min(SUB_LIMIT_S, time_limit_s - spent)
+        if limit < 0.05:
+            break
         tries += 1
         free = neighbourhood(best, rng.choice(active), min(size, len(active)), inst, rng)
         m = _fixed_outside(bm, best, free)  # the copy carries the model's hint: the best plan
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.random_seed = settings.seed + tries
-        limit = min(SUB_LIMIT_S, time_limit_s - spent)
-        if limit < 0.05:
-            break
         if settings.deterministic:
             p.num_workers = 1
             p.max_deterministic_time = limit
@@ -139,7 +140,8 @@ def improve(
                 stop.detach(solver)
         # on the clock, copying and fixing the model counts too: the phase keeps to its budget
         if settings.deterministic:
-            spent += solver.response_proto.deterministic_time
+            # a floor per try: sub-solves that presolve settles in no time still cost the copy
+            spent += max(MIN_TRY_COST, solver.response_proto.deterministic_time)
         else:
             spent = time.perf_counter() - started
         if code == cp_model.OPTIMAL:
