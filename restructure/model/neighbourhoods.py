@@ -36,8 +36,7 @@ MIN_TRY_COST = 0.02  # deterministic time counted for a try at least
 class Improved:
     """The best plan after the section neighbourhoods, in the model's values."""
 
-    values: dict  # x, n, succ, deputy_posts, active, terms, objective
-    every_value: list[int] | None  # a full solution of the model, to hint the next phase
+    values: dict  # x, n, succ, deputy_posts, active, terms, objective (the model is hinted with it)
     tries: int
     improvements: int
     seconds: float
@@ -110,7 +109,6 @@ def improve(
     started = time.perf_counter()
     spent = 0.0  # wall seconds, or deterministic time in reproducible mode
     size, tries, improvements = 3, 0, 0
-    every_value: list[int] | None = None
     while spent < time_limit_s and not (stop is not None and stop.is_set()):
         active = [k for k, on in enumerate(best["active"]) if on]
         if len(active) < 2:
@@ -153,9 +151,8 @@ def improve(
             if objective < best["objective"] - 1e-9:
                 # the copy has the model's variables at the same indices: read them directly
                 best = {**bm.values(solver.value), "objective": objective}
-                every_value = list(solver.response_proto.solution)
-                bm.hint_solution(every_value)
+                bm.hint_solution(list(solver.response_proto.solution))
                 improvements += 1
                 if on_improve is not None:
                     on_improve(objective)
-    return Improved(best, every_value, tries, improvements, time.perf_counter() - started)
+    return Improved(best, tries, improvements, time.perf_counter() - started)
