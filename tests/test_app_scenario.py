@@ -29,6 +29,11 @@ def _app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     prepare(monkeypatch, tmp_path)
 
 
+def served_toml(served) -> dict:
+    """The scenario TOML the page last offered for download, parsed."""
+    return tomllib.loads(last_served(served, "science_bureau.toml").decode("utf-8"))
+
+
 def metric(at, label: str) -> str:
     return by_label(at.metric, label).value
 
@@ -90,7 +95,7 @@ def test_rule_edit_reloads_the_scenario_and_the_toml_carries_it(monkeypatch: pyt
         "rules.separate_stages",
         "solver.time_limit_s",
     }
-    saved = tomllib.loads(last_served(served, "science_bureau.toml").decode("utf-8"))
+    saved = served_toml(served)
     assert saved["rules"]["max_basic_sections"] == 7
     assert saved["rules"]["separate_stages"] is False
     assert saved["data"] == "data/science_bureau"  # next to the bundled scenario, not an absolute path
@@ -198,7 +203,7 @@ def test_balance_band_edit_becomes_the_one_change_and_reaches_the_toml(
     submit(at, "应用修改")
     assert at.session_state["scenario"].objective.balance_band == pytest.approx(0.05)
     assert set(at.session_state["overrides"]) == {"objective.balance_band"}
-    saved = tomllib.loads(last_served(served, "science_bureau.toml").decode("utf-8"))
+    saved = served_toml(served)
     assert saved["objective"]["balance_band"] == pytest.approx(0.05)
 
 
@@ -221,7 +226,7 @@ def test_related_business_lines_are_typed_one_set_per_line_and_checked(
         ("科技普及", "政策法规"),
         ("创新发展", "综合保障"),
     )
-    saved = tomllib.loads(last_served(served, "science_bureau.toml").decode("utf-8"))
+    saved = served_toml(served)
     assert saved["objective"]["related_groups"] == [["科技普及", "政策法规"], ["创新发展", "综合保障"]]
 
 

@@ -226,18 +226,19 @@ def _hint_decisions(bm: BuiltModel, hint: dict[str, list]) -> None:
 
 # How an improving search spends its time, measured on the bundled scenarios and the generated
 # departments: a short full search first, then CP-SAT's large-neighbourhood search, then
-# neighbourhoods of a few related sections (``neighbourhoods``; in docs/benchmarks.md they took the
-# police bureau from 90 to 82-85 points and the generated 1000/500 from 390-391 to 374-385), all
-# from the best plan so far with every feasible solution kept through presolve; then a bound
-# phase: every worker on the full problem with all of presolve's reductions (it may lose the hint;
-# a worse plan from it is never taken). A small model (duties x sections up to SMALL_MODEL) gets a
-# moment of search from its start (it finds the good plans there) and then the bound phase in one
-# piece: proofs restart with every phase.
+# neighbourhoods of a few related sections (``neighbourhoods``), all from the best plan so far
+# with every feasible solution kept through presolve; then a bound phase: every worker on the
+# full problem with all of presolve's reductions (it may lose the hint; a worse plan from it is
+# never taken). The section neighbourhoods get the largest share: in docs/benchmarks.md they took
+# the generated 1000/500 from 379-382 points to 368-378 against a share of 0.25, level on the
+# department-scale instances; the bound phase needs its 0.3 (the bound rises late). A small
+# model (duties x sections up to SMALL_MODEL) gets a moment of search from its start (it finds the
+# good plans there) and then the bound phase in one piece: proofs restart with every phase.
 PHASES: tuple[tuple[str, float, bool], ...] = (
-    ("full", 0.2, True),
-    ("lns", 0.2, True),
-    ("sections", 0.25, True),
-    ("bound", 0.35, False),
+    ("full", 0.15, True),
+    ("lns", 0.1, True),
+    ("sections", 0.45, True),
+    ("bound", 0.3, False),
 )
 SMALL_PHASES: tuple[tuple[str, float, bool], ...] = (("full", 0.05, True), ("bound", 0.95, False))
 # the full-problem searches a bound phase runs, one per worker (CP-SAT's names)
