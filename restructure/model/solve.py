@@ -229,16 +229,17 @@ def _hint_decisions(bm: BuiltModel, hint: dict[str, list]) -> None:
 # neighbourhoods of a few related sections (``neighbourhoods``), all from the best plan so far
 # with every feasible solution kept through presolve; then a bound phase: every worker on the
 # full problem with all of presolve's reductions (it may lose the hint; a worse plan from it is
-# never taken). The section neighbourhoods get the largest share: in docs/benchmarks.md they took
-# the generated 1000/500 from 379-382 points to 368-378 against a share of 0.25, level on the
-# department-scale instances; the bound phase needs its 0.3 (the bound rises late). A small
-# model (duties x sections up to SMALL_MODEL) gets a moment of search from its start (it finds the
-# good plans there) and then the bound phase in one piece: proofs restart with every phase.
+# never taken). The section neighbourhoods get the largest share: at 0.45 they took the generated
+# 1000/500 to 370-382 points against 379-382 at 0.25 (docs/benchmarks.md), level at department
+# scale. The bound phase keeps 0.35: at 1000/500 its bound rises late, and 0.3 once ended at 304
+# instead of 338. A small model (duties x sections up to SMALL_MODEL) gets a moment of search
+# from its start (it finds the good plans there) and then the bound phase in one piece: proofs
+# restart with every phase.
 PHASES: tuple[tuple[str, float, bool], ...] = (
-    ("full", 0.15, True),
+    ("full", 0.1, True),
     ("lns", 0.1, True),
     ("sections", 0.45, True),
-    ("bound", 0.3, False),
+    ("bound", 0.35, False),
 )
 SMALL_PHASES: tuple[tuple[str, float, bool], ...] = (("full", 0.05, True), ("bound", 0.95, False))
 # the full-problem searches a bound phase runs, one per worker (CP-SAT's names)
