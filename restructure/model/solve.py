@@ -232,9 +232,9 @@ def _hint_decisions(bm: BuiltModel, hint: dict[str, list]) -> None:
 # never taken). The section neighbourhoods get the largest share: at 0.45 they took the generated
 # 1000/500 to 370-382 points against 379-382 at 0.25 (docs/benchmarks.md), level at department
 # scale. The bound phase keeps 0.35: at 1000/500 its bound rises late (and varies from run to
-# run), and 0.3 once ended at 304 instead of 338. A small model (duties x sections up to SMALL_MODEL) gets a moment of search
-# from its start (it finds the good plans there) and then the bound phase in one piece: proofs
-# restart with every phase.
+# run), and 0.3 once ended at 304 instead of 338. A small model (duties x sections up to
+# SMALL_MODEL) gets a moment of search from its start (it finds the good plans there) and then
+# the bound phase in one piece: proofs restart with every phase.
 PHASES: tuple[tuple[str, float, bool], ...] = (
     ("full", 0.1, True),
     ("lns", 0.1, True),
