@@ -117,3 +117,42 @@ def test_section_neighbourhoods_keep_pins_immovable_staff_and_items_together():
     # the rules this test adds were checked, not skipped
     rules = {f.rule for f in findings}
     assert {"keep_section", "immovable", "together", "max_staff_moves"} <= rules
+
+
+def test_a_found_plan_is_scored_with_tight_penalties():
+    """A solution that stops on time can count more than its plan costs (a line split once more
+    than it is, a skill gap that is not there); the search scores what it keeps again, so a
+    worse plan never replaces a better one and the plan's objective is what the checker counts."""
+    from ortools.sat.python import cp_model
+
+    from restructure.model import hints
+    from restructure.model.neighbourhoods import _fixed_outside
+    from restructure.model.solve import add_hint, evaluate
+
+    sc = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
+    inst = prepare(sc)
+    bm = build(inst, leave_out=frozenset({"structure"}))
+    tight = add_hint(bm, hints.from_today(inst))
+    assert tight is not None
+    # the same plan with every penalty variable as high as the constraints let it be
+    loose_model = _fixed_outside(bm, tight, free=set())
+    terms = [
+        coefficient(bm.weights[p.name], p.unit) * p.expr
+        for p in bm.penalties
+        if p.name != "structure" and bm.weights[p.name] > 0
+    ]
+    loose_model.maximize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(loose_model) == cp_model.OPTIMAL
+    loose = {**bm.values(solver.value), "objective": solver.value(sum(terms)) / POINTS}
+    assert loose["objective"] > tight["objective"]  # the same plan, counted loosely
+    scored, every = evaluate(bm, loose)
+    assert scored["objective"] == tight["objective"]
+    assert scored["x"] == loose["x"] and scored["n"] == loose["n"]
+    assert len(every) == len(bm.model.proto.variables)
+    sections = extract_sections(inst, scored)
+    weights = weights_dict(sc.objective)
+    units = soft_terms(sc.department, sections, sc)
+    checked = sum(weights[k] * v for k, v in units.items() if k != "structure")
+    assert checked - 1e-6 <= scored["objective"] <= checked + weights["balance"] * 0.1 * len(sections) + 1e-6
