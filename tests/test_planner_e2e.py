@@ -160,6 +160,66 @@ def test_generated_departments_every_plan_passes_the_validator(n_sections, per_s
             assert plan.explanation.conflicts or plan.explanation.note_en
 
 
+@st.composite
+def planner_rules(draw, dept) -> Rules:
+    """Rules a planner might set, tight ones included: caps below today's count, a cap on
+    section size, fewer moves, items kept together or apart."""
+    duties = [d.id for d in dept.duties]
+    people = [p.id for p in dept.staff]
+    return Rules(
+        max_basic_sections=draw(st.sampled_from([3, 4, 9])),
+        max_dynamic_sections=draw(st.sampled_from([0, 1, 3])),
+        keep_section_count=draw(st.booleans()),
+        keep_leadership_posts=draw(st.booleans()),
+        max_deputies_per_section=draw(st.sampled_from([0, 1, 3])),
+        single_section=draw(st.sampled_from([(), ("support",), ("support", "licensing")])),
+        separate_stages=draw(st.booleans()),
+        min_section_staff=draw(st.sampled_from([1, 3])),
+        max_section_staff=draw(st.sampled_from([None, 6])),
+        max_load_deviation=draw(st.sampled_from([0.15, 0.3])),
+        max_staff_moves=draw(st.sampled_from([1.0, 0.3])),
+        together=draw(st.sampled_from([(), (tuple(duties[:2]),)])),
+        apart=draw(st.sampled_from([(), ((duties[-1], people[0]),)])),
+    )
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(n_sections=st.integers(3, 4), seed=st.integers(0, 10_000), data=st.data())
+def test_under_any_rules_the_plan_holds_and_the_straightforward_model_agrees(n_sections, seed, data):
+    """Random rules on small generated bureaus, with a second formulation as a second oracle:
+    the straightforward model (a boolean per person and section, no aggregation, no slot
+    order, no hint) must never find a plan where the planner says there is none, nor a better
+    plan with as few sections short where it says its plan is optimal."""
+    n_staff = 3 * n_sections
+    dept = generate_department(2 * n_staff, n_staff, n_sections, 1, seed)
+    sc = Scenario(
+        name="gen",
+        department=dept,
+        rules=data.draw(planner_rules(dept)),
+        solver=SolverSettings(time_limit_s=1.0, seed=0, workers=1, deterministic=True),
+    )
+    plan = solve(sc, explain=False)
+    naive = solve(sc, formulation="naive", explain=False)
+    for p in (plan, naive):
+        assert p.status is not Status.INVALID, p.explanation.note_en
+        if p.has_plan:
+            report = check_plan(sc, p)
+            assert report.ok, (report.violations, report.kpi_mismatches)
+    if plan.status is Status.INFEASIBLE:
+        assert not naive.has_plan
+    if naive.status is Status.INFEASIBLE:
+        assert not plan.has_plan
+    if plan.has_plan:
+        slack = sc.objective.balance * 0.1 * len(plan.sections)
+        assert 0 <= plan.solver.objective - sum(plan.terms.values()) <= slack + 1e-6
+    if (
+        plan.status is Status.OPTIMAL
+        and naive.has_plan
+        and naive.terms["structure"] == plan.terms["structure"]
+    ):
+        assert naive.solver.objective >= plan.solver.objective - 1e-6
+
+
 def test_structure_term_prevents_degenerate_merges():
     sc = load_scenario(ROOT / "scenarios" / "housing_construction.toml", FAST)
     plan = solve(sc)
