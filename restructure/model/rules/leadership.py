@@ -17,17 +17,17 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     chiefs_today, total_posts = dept.chief_posts, dept.leadership_posts
     nsec = v.sections_of()
     dp_total = sum(v.deputy_posts)
+    # one setting, one rule instance: a conflict names the cap once, not once per section
+    cap = guard(
+        "max_deputies_per_section",
+        "",
+        f"每个科室副职不超过{r.max_deputies_per_section}名",
+        f"at most {r.max_deputies_per_section} deputy posts per section",
+    )
     for k in K:
         # a deputy post needs a person to lead besides the chief
         m.add(v.deputy_posts[k] <= v.heads(k) - v.active[k])
-        m.add(v.deputy_posts[k] <= r.max_deputies_per_section).only_enforce_if(
-            guard(
-                "max_deputies_per_section",
-                "",
-                f"每个科室副职不超过{r.max_deputies_per_section}名",
-                f"at most {r.max_deputies_per_section} deputy posts per section",
-            )
-        )
+        m.add(v.deputy_posts[k] <= r.max_deputies_per_section).only_enforce_if(cap)
     if r.keep_leadership_posts:
         lits = guard(
             "keep_leadership_posts",
