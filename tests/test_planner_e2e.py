@@ -189,7 +189,8 @@ def test_under_any_rules_the_plan_holds_and_the_straightforward_model_agrees(n_s
     """Random rules on small generated bureaus, with a second formulation as a second oracle:
     the straightforward model (a boolean per person and section, no aggregation, no slot
     order, no hint) must never find a plan where the planner says there is none, nor a better
-    plan with as few sections short where it says its plan is optimal."""
+    plan with as few sections short where it says its plan is optimal. An infeasible verdict
+    comes with a confirmed, minimal conflict that names each rule instance once."""
     n_staff = 3 * n_sections
     dept = generate_department(2 * n_staff, n_staff, n_sections, 1, seed)
     sc = Scenario(
@@ -207,6 +208,10 @@ def test_under_any_rules_the_plan_holds_and_the_straightforward_model_agrees(n_s
             assert report.ok, (report.violations, report.kpi_mismatches)
     if plan.status is Status.INFEASIBLE:
         assert not naive.has_plan
+        ex = solve(sc).explanation  # with the explanation this time
+        assert ex.confirmed and ex.minimal
+        named = [(f.rule, f.instance) for f in ex.conflicts]
+        assert len(named) == len(set(named)), named  # each rule instance named once
     if naive.status is Status.INFEASIBLE:
         assert not plan.has_plan
     if plan.has_plan:
