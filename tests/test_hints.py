@@ -58,3 +58,57 @@ def test_starting_plan_of_every_city_department_keeps_the_settled_rules(path):
     broken = [f for f in check_sections(sc, sections) if f.status == "violated" and f.rule in SETTLED]
     assert not broken, [(f.rule, f.en) for f in broken]
     assert len(sections) == section_target(sc)
+
+
+def _sketch_violations(sc) -> list[str]:
+    inst = prepare(sc)
+    sections = sections_from_values(inst, hints.from_today(inst))
+    return sorted(f"{f.rule}:{f.instance}" for f in check_sections(sc, sections) if f.status == "violated")
+
+
+def _three_sections(**kw):
+    from builders import duty, scenario, section, staff_for
+
+    from restructure.domain import Rules
+
+    secs = [section("S1", "甲科"), section("S2", "乙科"), section("S3", "丙科")]
+    duties = [
+        duty("D1", "S1", group="A"),
+        duty("D2", "S1", group="A"),
+        duty("D3", "S2", group="B"),
+        duty("D4", "S2", group="B"),
+        duty("D5", "S3", group="C"),
+        duty("D6", "S3", group="C"),
+        duty("D7", "S1", 0.5, function="support"),
+        duty("D8", "S2", 0.5, function="support"),
+    ]
+    staff = staff_for("S1", 3) + staff_for("S2", 3) + staff_for("S3", 3)
+    rules = Rules(
+        min_section_staff=1, max_load_deviation=1.0, max_nonbusiness_section_share=1.0, **kw.pop("rules")
+    )
+    return scenario(secs, duties, staff, rules=rules, **kw)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # D3 is placed by hand with S1's successor, and D5 is kept with D3: D5 goes to D3
+        {"rules": {"single_section": (), "together": (("D5", "D3"),)}, "pins": {"D3": "S1"}},
+        # support gathers in one section, and D5 is kept with support duty D8: D5 goes to it
+        {"rules": {"single_section": ("support",), "together": (("D5", "D8"),)}, "pins": {}},
+    ],
+    ids=["placed-by-hand", "single-section"],
+)
+def test_the_sketch_takes_partners_to_a_duty_that_must_stay(case):
+    """A later forced move never undoes an earlier one: a duty placed by hand, or gathered into
+    its function's one section, stays, and the duties kept with it come to it. (Both sketches
+    once broke the earlier rule, so the solve had no plan in hand to start from.)"""
+    from restructure.domain import Pins
+
+    sc = _three_sections(rules=case["rules"], pins=Pins(duty_sections=case["pins"]))
+    assert _sketch_violations(sc) == []
+    inst = prepare(sc)
+    sections = sections_from_values(inst, hints.from_today(inst))
+    # a tie in work goes to a section that continues no other: no merge the duties did not make
+    assert sorted(s for sec in sections for s in sec.successor_of) == ["S1", "S2", "S3"]
+    assert all(len(sec.successor_of) <= 1 for sec in sections)

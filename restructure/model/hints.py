@@ -9,9 +9,11 @@ structure, or a previous plan (so a re-solve after a pin stays close to what the
    when more sections are wanted than today's give, the largest business line is split off;
 3. forced moves: each live key task's duties into a dynamic section of its own, each
    single-section function (综合保障, 集中许可) to the section already holding most of it, duties
-   placed by hand, duties kept together or apart, and the stages of a chain into different sections;
+   placed by hand, duties kept together or apart, and the stages of a chain into different sections
+   (a duty placed by hand or gathered into its function's section stays: later moves bring its
+   partners to it);
 4. successors: each of today's sections is continued by the section holding most of its work,
-   when that section is of the same kind;
+   when that section is of the same kind (on a tie, one that continues no other section yet);
 5. people follow their section (人随事走); a dynamic section takes people from where its duties
    came from; then one person at a time moves from the least to the most loaded section until
    every section is inside the balance band;
@@ -229,15 +231,24 @@ def _split_to_target(inst: Instance, draft: _Draft, wanted: list[int]) -> None:
 
 
 def _forced_moves(inst: Instance, draft: _Draft, group_slot: dict[str, int], wanted: list[int]) -> None:
+    """Moves the rules force, each kept by those after it: a duty placed by hand, or gathered
+    into its function's one section or with its partners, is ``locked``, so that a later move
+    takes its partners to it rather than it away from them."""
     r, pins = inst.rules, inst.scenario.pins
     fixed = {s.index for s in inst.slots if s.pinned}  # kept exactly as today: nothing in or out
     free_dyn = [s.index for s in inst.slots if s.kind is SectionKind.DYNAMIC and s.pinned is None]
     basic = [s.index for s in inst.slots if s.kind is SectionKind.BASIC]
     slot = draft.slot_of_duty
+    locked: set[int] = set()
 
     def movable(i: int) -> bool:
-        return slot[i] not in fixed
+        return slot[i] not in fixed and i not in locked
 
+    for did, sid in sorted(pins.duty_sections.items()):  # the planner's own decisions first
+        i = inst.duty_index[did]
+        if sid in group_slot and movable(i):
+            slot[i] = group_slot[sid]
+        locked.add(i)
     for k, task in zip(free_dyn, _live_tasks(inst) if r.dynamic_for_key_tasks_only else [], strict=False):
         for i, d in enumerate(inst.duties):
             if d.function is Function.KEY_TASK and d.key_task == task and movable(i):
@@ -250,7 +261,7 @@ def _forced_moves(inst: Instance, draft: _Draft, group_slot: dict[str, int], wan
         per: dict[int, int] = defaultdict(int)
         for i in of_f:
             per[slot[i]] += inst.work[i]
-        home = next((slot[i] for i in of_f if slot[i] in fixed), None)
+        home = next((slot[i] for i in of_f if slot[i] in fixed or i in locked), None)
         empty = [k for k in wanted if k not in draft.used()]
         if home is None and empty and f not in NONBUSINESS_FUNCTIONS:
             home = empty[0]  # a place is free: the function gets a section of its own (行政许可科)
@@ -259,19 +270,22 @@ def _forced_moves(inst: Instance, draft: _Draft, group_slot: dict[str, int], wan
         for i in of_f:
             if movable(i):
                 slot[i] = home
-    for did, sid in sorted(pins.duty_sections.items()):
-        i = inst.duty_index[did]
-        if sid in group_slot and movable(i):
-            slot[i] = group_slot[sid]
+        locked.update(of_f)
     for group in r.together:
         duties = [inst.duty_index[x] for x in group if x in inst.duty_index]
-        for i in duties[1:]:
+        if not duties:
+            continue
+        anchor = next((i for i in duties if not movable(i)), duties[0])
+        for i in duties:
             if movable(i):
-                slot[i] = slot[duties[0]]
+                slot[i] = slot[anchor]
+        locked.update(duties)
     if r.separate_stages:
-        _separate_stages(inst, draft, basic, fixed)
+        _separate_stages(inst, draft, basic, fixed, locked)
     for group in r.apart:
         duties = [inst.duty_index[x] for x in group if x in inst.duty_index]
+        # the ones that cannot move keep their places; the others step aside
+        duties.sort(key=lambda i: movable(i))
         for n, i in enumerate(duties):
             taken = {slot[j] for j in duties[:n]}
             if slot[i] in taken and movable(i):
@@ -280,9 +294,12 @@ def _forced_moves(inst: Instance, draft: _Draft, group_slot: dict[str, int], wan
                     slot[i] = min(options, key=lambda k: (draft.load(k), k))
 
 
-def _separate_stages(inst: Instance, draft: _Draft, basic: list[int], fixed: set[int]) -> None:
-    """Keep each section's largest stage of a chain; move its other stages to sections that
-    hold no stage of that chain, preferring one with the same business line."""
+def _separate_stages(
+    inst: Instance, draft: _Draft, basic: list[int], fixed: set[int], locked: set[int]
+) -> None:
+    """Keep each section's largest stage of a chain (or the one a locked duty holds there); move
+    its other stages to sections that hold no stage of that chain, preferring one with the same
+    business line."""
     slot = draft.slot_of_duty
     chains = sorted({d.chain for d in inst.duties if d.chain and d.stage})
     for chain in chains:
@@ -294,9 +311,12 @@ def _separate_stages(inst: Instance, draft: _Draft, basic: list[int], fixed: set
                     here[inst.duties[i].stage].append(i)
             if len(here) < 2 or k in fixed:
                 continue
-            keep = max(sorted(here), key=lambda st: sum(inst.work[i] for i in here[st]))
+            keep = max(
+                sorted(here),
+                key=lambda st: (any(i in locked for i in here[st]), sum(inst.work[i] for i in here[st])),
+            )
             for stage in sorted(here):
-                if stage == keep:
+                if stage == keep or any(i in locked for i in here[stage]):
                     continue
                 busy = {slot[i] for i in members}
                 line = inst.duties[here[stage][0]].group
@@ -330,7 +350,9 @@ def _successors(inst: Instance, draft: _Draft) -> None:
             if inst.slots[draft.slot_of_duty[i]].kind is kind_of[s]:
                 per[draft.slot_of_duty[i]] += inst.work[i]
         if per:
-            draft.succ[s] = max(sorted(per), key=lambda k: per[k])
+            # ties go to a section that continues no other yet (a merge only where work merged)
+            taken = set(draft.succ.values())
+            draft.succ[s] = max(sorted(per), key=lambda k: (per[k], k not in taken))
 
 
 # --- 5: people ----------------------------------------------------------------------------
