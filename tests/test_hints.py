@@ -112,3 +112,17 @@ def test_the_sketch_takes_partners_to_a_duty_that_must_stay(case):
     # a tie in work goes to a section that continues no other: no merge the duties did not make
     assert sorted(s for sec in sections for s in sec.successor_of) == ["S1", "S2", "S3"]
     assert all(len(sec.successor_of) <= 1 for sec in sections)
+
+
+def test_the_sketch_keeps_named_people_apart_and_together():
+    """Two relatives in one section (亲属回避), and a person kept with a duty of another section:
+    the sketch already places them as the rules ask."""
+    sc = _three_sections(
+        rules={"single_section": (), "apart": (("PS1_1", "PS1_2"),), "together": (("D5", "PS2_2"),)}
+    )
+    assert _sketch_violations(sc) == []
+    inst = prepare(sc)
+    sections = sections_from_values(inst, hints.from_today(inst))
+    home = {p: sec.id for sec in sections for p in sec.staff}
+    assert home["PS1_1"] != home["PS1_2"]
+    assert home["PS2_2"] == next(sec.id for sec in sections if "D5" in sec.duties)

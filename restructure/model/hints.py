@@ -16,7 +16,8 @@ structure, or a previous plan (so a re-solve after a pin stays close to what the
    when that section is of the same kind (on a tie, one that continues no other section yet);
 5. people follow their section (人随事走); a dynamic section takes people from where its duties
    came from; then one person at a time moves from the least to the most loaded section until
-   every section is inside the balance band;
+   every section is inside the balance band; people named in ``together`` or ``apart`` are
+   placed as those rules ask;
 6. deputy posts go where the deputies (and chiefs without a chief post) are.
 
 The result need not keep every rule: ``add_hint`` checks it, and the solve repairs what it breaks.
@@ -74,6 +75,7 @@ def from_today(inst: Instance) -> dict:
     _successors(inst, draft)
     _place_people(inst, draft, group_slot)
     _balance(inst, draft)
+    _people_together_and_apart(inst, draft)
     return _as_values(inst, draft)
 
 
@@ -393,6 +395,45 @@ def _place_people(inst: Instance, draft: _Draft, group_slot: dict[str, int]) -> 
                     need -= 1
             if need <= 0:
                 break
+
+
+def _people_together_and_apart(inst: Instance, draft: _Draft) -> None:
+    """People named in ``together`` join the first item of their group; people named in
+    ``apart`` (e.g. relatives, 亲属回避) leave a section an earlier item of their group holds,
+    for the section that is shortest of capacity for its work. Each named person is a staff class
+    of one (``instance.prepare``)."""
+    fixed = {s.index for s in inst.slots if s.pinned}
+
+    def slot_of(item: str) -> int:
+        if item in inst.duty_index:
+            return draft.slot_of_duty[inst.duty_index[item]]
+        return draft.people[inst.class_of_person[item]].index(1)
+
+    def move(item: str, k: int) -> None:
+        c = inst.classes[inst.class_of_person[item]]
+        here = slot_of(item)
+        stays_staffed = draft.heads(here) > inst.rules.min_section_staff
+        if c.movable and stays_staffed and here not in fixed and k not in fixed and here != k:
+            draft.people[c.index][here] -= 1
+            draft.people[c.index][k] += 1
+
+    people = set(inst.class_of_person)
+    for group in inst.rules.together:
+        head = next(
+            (x for x in group if x not in people or not inst.classes[inst.class_of_person[x]].movable),
+            group[0],
+        )
+        for item in group:
+            if item in people:
+                move(item, slot_of(head))
+    for group in inst.rules.apart:
+        for n, item in enumerate(group):
+            taken = {slot_of(x) for x in group[:n]}
+            if item not in people or slot_of(item) not in taken:
+                continue
+            options = [k for k in draft.used() if k not in taken and k not in fixed]
+            if options:
+                move(item, max(options, key=lambda k: (draft.load(k) - draft.capacity(k), -k)))
 
 
 def _movers(inst: Instance, draft: _Draft, k: int) -> list:
