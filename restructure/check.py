@@ -369,7 +369,7 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
         "",
         not over,
         f"每科室副职不超过{r.max_deputies_per_section}名" + (f"；超出：{'、'.join(over)}" if over else ""),
-        f"at most {r.max_deputies_per_section} deputy posts per section"
+        f"at most {r.max_deputies_per_section} deputy post{'' if r.max_deputies_per_section == 1 else 's'} per section"
         + (f"; over: {', '.join(over)}" if over else ""),
         binding=any(s.deputy_posts == r.max_deputies_per_section for s in secs),
     )

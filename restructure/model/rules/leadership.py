@@ -22,7 +22,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         "max_deputies_per_section",
         "",
         f"每个科室副职不超过{r.max_deputies_per_section}名",
-        f"at most {r.max_deputies_per_section} deputy posts per section",
+        f"at most {r.max_deputies_per_section} deputy post{'' if r.max_deputies_per_section == 1 else 's'} per section",
     )
     for k in K:
         # a deputy post needs a person to lead besides the chief
