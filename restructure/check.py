@@ -25,7 +25,7 @@ from restructure.domain import (
     SectionKind,
     robust_workload,
 )
-from restructure.terms import FUNCTION_ZH
+from restructure.terms import FUNCTION_ZH, deputy_cap
 
 RATIO_EPS = 1e-6  # float noise allowed when a ratio is compared with its bound
 BINDING_REL = 0.01  # within 1 % of a limit counts as binding
@@ -368,9 +368,8 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
         "max_deputies_per_section",
         "",
         not over,
-        f"每科室副职不超过{r.max_deputies_per_section}名" + (f"；超出：{'、'.join(over)}" if over else ""),
-        f"at most {r.max_deputies_per_section} deputy post{'' if r.max_deputies_per_section == 1 else 's'} per section"
-        + (f"; over: {', '.join(over)}" if over else ""),
+        deputy_cap(r.max_deputies_per_section)[0] + (f"；超出：{'、'.join(over)}" if over else ""),
+        deputy_cap(r.max_deputies_per_section)[1] + (f"; over: {', '.join(over)}" if over else ""),
         binding=any(s.deputy_posts == r.max_deputies_per_section for s in secs),
     )
     posts = sum(s.chief_posts + s.deputy_posts for s in secs)

@@ -106,3 +106,8 @@ STAGE_ZH: dict[str, str] = {
 
 def stage_zh(stage: str) -> str:
     return STAGE_ZH.get(stage, stage)
+
+
+def deputy_cap(n: int) -> tuple[str, str]:
+    """The deputy-post cap as the model's explanation and the checker both say it."""
+    return f"每个科室副职不超过{n}名", f"at most {n} deputy post{'' if n == 1 else 's'} per section"

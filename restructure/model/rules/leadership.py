@@ -8,6 +8,7 @@ from ortools.sat.python import cp_model
 from restructure.domain import Rank
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
+from restructure.terms import deputy_cap
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
@@ -18,12 +19,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     nsec = v.sections_of()
     dp_total = sum(v.deputy_posts)
     # one setting, one rule instance: a conflict names the cap once, not once per section
-    cap = guard(
-        "max_deputies_per_section",
-        "",
-        f"每个科室副职不超过{r.max_deputies_per_section}名",
-        f"at most {r.max_deputies_per_section} deputy post{'' if r.max_deputies_per_section == 1 else 's'} per section",
-    )
+    cap = guard("max_deputies_per_section", "", *deputy_cap(r.max_deputies_per_section))
     for k in K:
         # a deputy post needs a person to lead besides the chief
         m.add(v.deputy_posts[k] <= v.heads(k) - v.active[k])
