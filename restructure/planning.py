@@ -30,7 +30,7 @@ from restructure.domain import (
 from restructure.explain import duty_reasons, explain_infeasible
 from restructure.model import hints
 from restructure.model.build import build
-from restructure.model.instance import prepare
+from restructure.model.instance import Layout, prepare
 from restructure.model.solve import Progress, ProgressRelay, RawSolution, StopSignal, add_hint, run, search
 
 
@@ -46,11 +46,13 @@ def solve(
     stop: StopSignal | None = None,
     formulation: str = "aggregated",
     explain: bool = True,
+    layout: Layout | None = None,
 ) -> Plan:
     """Propose a plan for ``scenario``.
 
     ``formulation="naive"`` is the straightforward model (a boolean per person x section, no
-    hint, no slot ordering) kept for the benchmark; everything else uses the aggregated one.
+    hint, no slot ordering) kept for the benchmark; everything else uses the aggregated one,
+    on the slot layout chosen by size unless ``layout`` names one (``model.instance``).
     """
     settings = scenario.solver
     settings = replace(
@@ -61,7 +63,7 @@ def solve(
         workers=settings.workers if workers is None else workers,
     )
     naive = formulation == "naive"
-    inst = prepare(scenario, aggregate_staff=not naive)
+    inst = prepare(scenario, aggregate_staff=not naive, layout=Layout.ANONYMOUS if naive else layout)
     if naive:
         # one weighted objective over everything, no hint, no slot ordering, no tiers
         bm = build(inst, symmetry_breaking=False)

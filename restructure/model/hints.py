@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from restructure.check import section_target
 from restructure.domain import NONBUSINESS_FUNCTIONS, Function, Plan, Rank, SectionKind
-from restructure.model.instance import Instance
+from restructure.model.instance import Instance, Layout
 
 
 def _empty(inst: Instance) -> dict:
@@ -68,6 +68,8 @@ class _Draft:
 
 def from_today(inst: Instance) -> dict:
     """The planner's first sketch as a complete hint (see the module docstring)."""
+    if inst.layout is Layout.LABELLED:
+        return relabel(inst, inst.anonymous(), from_today(inst.anonymous()))
     draft = _Draft(inst, slot_of_duty=[-1] * len(inst.duties))
     group_slot, wanted = _merge_sections(inst, draft)
     _forced_moves(inst, draft, group_slot, wanted)
@@ -649,6 +651,8 @@ def _deputy_posts(inst: Instance, draft: _Draft, h: dict, used: list[int]) -> No
 
 def from_plan(inst: Instance, plan: Plan) -> dict:
     """A previous plan mapped onto slots of the same kind, in order."""
+    if inst.layout is Layout.LABELLED:
+        return relabel(inst, inst.anonymous(), from_plan(inst.anonymous(), plan))
     h = _empty(inst)
     free = {
         kind: [s.index for s in inst.slots if s.kind is kind and s.pinned is None] for kind in SectionKind
@@ -675,4 +679,51 @@ def from_plan(inst: Instance, plan: Plan) -> dict:
     for c in inst.classes:
         for pid in c.members:
             h["n"][c.index][slot_of.get(sec_of_person.get(pid, ""), fallback)] += 1
+    return h
+
+
+def relabel(inst: Instance, source: Instance, values: dict) -> dict:
+    """A plan given on ``source``'s slots, on ``inst``'s labelled slots: each basic section goes
+    to the slot labelled by the first of today's sections it continues (else to the next slot
+    without a label), each dynamic section to the slot of its key task. The plan is the same;
+    only where it is written changes."""
+    h = _empty(inst)
+    spare = {
+        kind: [s.index for s in inst.slots if s.kind is kind and not s.label and not s.task]
+        for kind in SectionKind
+    }
+    by_label = {s.label: s.index for s in inst.slots if s.label}
+    by_task = {s.task: s.index for s in inst.slots if s.task}
+    taken: set[int] = set()
+    for k in range(source.n_slots):
+        if not values["active"][k]:
+            continue
+        kind = source.slots[k].kind
+        continued = [s for s in inst.today if values["succ"][s][k]]
+        tasks = sorted(
+            {
+                source.duties[i].key_task
+                for i, row in enumerate(values["x"])
+                if row[k] and source.duties[i].key_task
+            }
+        )
+        if kind is SectionKind.BASIC and continued and continued[0] in by_label:
+            target = by_label[continued[0]]
+        elif kind is SectionKind.DYNAMIC and tasks and by_task.get(tasks[0]) not in (None, *taken):
+            target = by_task[tasks[0]]
+        else:
+            free = [j for j in spare[kind] if j not in taken]
+            free += [j for j in by_task.values() if kind is SectionKind.DYNAMIC and j not in taken]
+            if not free:
+                continue  # nowhere to write it: the hint is incomplete and the solve repairs it
+            target = free[0]
+        taken.add(target)
+        h["active"][target] = 1
+        h["deputy_posts"][target] = values["deputy_posts"][k]
+        for s in inst.today:
+            h["succ"][s][target] = values["succ"][s][k]
+        for i, row in enumerate(values["x"]):
+            h["x"][i][target] = row[k]
+        for c, row in enumerate(values["n"]):
+            h["n"][c][target] = row[k]
     return h

@@ -11,7 +11,7 @@ import itertools
 from ortools.sat.python import cp_model
 
 from restructure.domain import SectionKind
-from restructure.model.instance import Instance
+from restructure.model.instance import Instance, Layout
 from restructure.model.variables import Guard, Penalty, Vars
 
 
@@ -27,11 +27,16 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         m.add(sum(row[k] for row in v.x) >= v.active[k])
         for c in inst.classes:
             m.add(v.n[c.index][k] <= c.size * v.active[k])
-    # Unpinned slots of one kind are interchangeable: use them in order (cheap and sound).
+    # Slots of one kind that carry no identity (no pin, no label, no task) are interchangeable:
+    # use them in order (cheap and sound).
     for kind_slots in (inst.slots_of(kind) for kind in SectionKind if v.symmetry_breaking):
-        free = [k for k in kind_slots if inst.slots[k].pinned is None]
+        free = [
+            k for k in kind_slots if not (inst.slots[k].pinned or inst.slots[k].label or inst.slots[k].task)
+        ]
         for a, b in itertools.pairwise(free):
             m.add_implication(v.active[b], v.active[a])
+    if inst.layout is Layout.LABELLED:
+        _labels(inst, m, v)
 
     # Successors: each of today's sections is continued by at most one new section, which
     # must hold some of its duties or people.
@@ -83,3 +88,23 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     v.moved_staff = m.new_int_var(0, sum(c.size for c in inst.classes), "moved_staff")
     m.add(v.moved_staff == sum(moved_staff))
     return [Penalty("disruption", v.moved_duties + v.moved_staff)]
+
+
+def _labels(inst: Instance, m: cp_model.CpModel, v: Vars) -> None:
+    """The labelled layout's one form per plan: a labelled slot is used exactly when it continues
+    its label, which is the first (in today's order) of the sections it continues; a basic slot
+    without a label continues none of today's sections."""
+    order = {s: i for i, s in enumerate(inst.today)}
+    basic_today = [s.id for s in inst.dept.sections if s.kind is SectionKind.BASIC]
+    for slot in inst.slots:
+        if slot.kind is not SectionKind.BASIC:
+            continue
+        k = slot.index
+        if slot.label is None:
+            for s in basic_today:
+                m.add(v.succ[s][k] == 0)
+            continue
+        m.add(v.succ[slot.label][k] == v.active[k])
+        for s in basic_today:
+            if order[s] < order[slot.label]:
+                m.add(v.succ[s][k] == 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from restructure.domain import Function, SectionKind
-from restructure.model.instance import Instance
+from restructure.model.instance import Instance, Layout
 from restructure.model.variables import Guard, Penalty, Vars
 from restructure.terms import FUNCTION_ZH
 
@@ -40,19 +40,10 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             f"动态科室只承担进行中的重点工作（{len(live)}项），每个动态科室对应一项，一项重点工作只设一个动态科室",
             f"dynamic sections hold only duties of live key tasks ({len(live)}), one key task each and one section per key task",
         )
-        tasks_of: dict[str, list] = {t: [] for t in live}
-        for k in dyn:
-            task = {t: m.new_bool_var(f"task[{k},{t}]") for t in live}
-            for t in live:
-                tasks_of[t].append(task[t])
-            m.add(sum(task.values()) <= 1).only_enforce_if(lits)
-            for i, d in enumerate(inst.duties):
-                if d.function is Function.KEY_TASK and d.key_task in task:
-                    m.add_implication(v.x[i][k], task[d.key_task]).only_enforce_if(lits)
-                else:
-                    m.add(v.x[i][k] == 0).only_enforce_if(lits)
-        for t in live:  # one key task, one dynamic section (因事设置)
-            m.add(sum(tasks_of[t]) <= 1).only_enforce_if(lits)
+        if inst.layout is Layout.LABELLED:
+            _key_task_slots(inst, m, v, dyn, lits)
+        else:
+            _key_tasks_anywhere(inst, m, v, dyn, live, lits)
 
     share = r.max_nonbusiness_section_share
     if share < 1:
@@ -84,3 +75,31 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             biz_cap.append(bc)
         m.add(1000 * sum(biz_cap) >= round(bshare * 1000) * total).only_enforce_if(lits)
     return []
+
+
+def _key_task_slots(inst: Instance, m: cp_model.CpModel, v: Vars, dyn: list[int], lits: list) -> None:
+    """Labelled layout: a dynamic slot per live key task, holding that task's duties only."""
+    for k in dyn:
+        t = inst.slots[k].task
+        for i, d in enumerate(inst.duties):
+            if not (d.function is Function.KEY_TASK and d.key_task == t):
+                m.add(v.x[i][k] == 0).only_enforce_if(lits)
+
+
+def _key_tasks_anywhere(
+    inst: Instance, m: cp_model.CpModel, v: Vars, dyn: list[int], live: list[str], lits: list
+) -> None:
+    """Anonymous layout: each dynamic slot takes one live key task, each key task one slot."""
+    tasks_of: dict[str, list] = {t: [] for t in live}
+    for k in dyn:
+        task = {t: m.new_bool_var(f"task[{k},{t}]") for t in live}
+        for t in live:
+            tasks_of[t].append(task[t])
+        m.add(sum(task.values()) <= 1).only_enforce_if(lits)
+        for i, d in enumerate(inst.duties):
+            if d.function is Function.KEY_TASK and d.key_task in task:
+                m.add_implication(v.x[i][k], task[d.key_task]).only_enforce_if(lits)
+            else:
+                m.add(v.x[i][k] == 0).only_enforce_if(lits)
+    for t in live:  # one key task, one dynamic section (因事设置)
+        m.add(sum(tasks_of[t]) <= 1).only_enforce_if(lits)

@@ -1,0 +1,143 @@
+"""The two slot layouts (``model.instance``): the labelled one is exact, so both layouts prove
+the same optimum, and a plan moved onto labelled slots is the same plan."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from builders import duty, key_task, person, scenario, section, staff_for, with_rules
+
+from restructure.check import check_plan
+from restructure.domain import Pins, SolverSettings, Status
+from restructure.generate import generate_department
+from restructure.model import hints
+from restructure.model.build import build
+from restructure.model.extract import sections_from_values
+from restructure.model.instance import Layout, prepare
+from restructure.model.solve import add_hint
+from restructure.planning import solve
+from restructure.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+PROVE = SolverSettings(time_limit_s=30, seed=0, workers=1, deterministic=True)
+
+
+def _optimum(sc, layout: Layout):
+    plan = solve(sc, layout=layout, explain=False)
+    assert plan.status is Status.OPTIMAL, (layout, plan.status, plan.solver.objective, plan.solver.bound)
+    report = check_plan(sc, plan)
+    assert report.ok, (report.violations, report.kpi_mismatches)
+    return plan
+
+
+def _same_optimum(sc):
+    labelled, anonymous = _optimum(sc, Layout.LABELLED), _optimum(sc, Layout.ANONYMOUS)
+    assert labelled.solver.objective == pytest.approx(anonymous.solver.objective)
+    return labelled
+
+
+def test_a_section_that_continues_none_of_todays_has_a_slot():
+    """S1's two duties must part (apart) and S2 is kept as it is, so the only plans have a third
+    section that continues nothing: the labelled layout must still find it."""
+    secs = [section("S1", chief=2), section("S2")]
+    duties = [duty("D1", "S1", 0.75, group="甲"), duty("D2", "S1", 0.75, group="乙"), duty("D3", "S2", 0.75)]
+    staff = [person("A", "S1", "chief"), person("B", "S1", "chief"), person("C", "S2", "chief")]
+    sc = scenario(secs, duties, staff, solver=PROVE, pins=Pins(keep_sections=("S2",)))
+    sc = with_rules(sc, apart=(("D1", "D2"),), min_section_staff=1, max_basic_sections=3)
+    plan = _same_optimum(sc)
+    assert sorted(len(s.successor_of) for s in plan.sections) == [0, 1, 1]
+    assert plan.kpis["duties_moved"] == 1 and plan.kpis["staff_moved"] == 1
+
+
+def test_key_tasks_beyond_the_dynamic_cap_share_it():
+    """Two live key tasks, one dynamic section allowed: a slot per task, one of them used."""
+    secs = [section("S1"), section("S2")]
+    duties = [
+        duty("D1", "S1", 1.0, group="甲"),
+        duty("D2", "S1", 1.0, group="甲"),
+        duty("D3", "S2", 1.0, group="乙"),
+        duty("D4", "S2", 1.0, group="乙"),
+        duty("K1", "S1", 1.0, function="key_task", key_task="KT1"),
+        duty("K2", "S2", 1.5, function="key_task", key_task="KT2"),
+    ]
+    staff = [*staff_for("S1", 3), *staff_for("S2", 3), person("X", "S2", "chief")]
+    tasks = [key_task("KT1", "营商环境"), key_task("KT2", "项目攻坚")]
+    sc = scenario(secs, duties, staff, key_tasks=tasks, solver=PROVE)
+    sc = with_rules(sc, max_dynamic_sections=1, min_section_staff=2, max_load_deviation=0.5)
+    plan = _same_optimum(sc)
+    assert plan.kpis["sections_dynamic"] <= 1
+
+
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_small_generated_bureaus_have_one_optimum_in_both_layouts(seed):
+    dept = generate_department(14, 9, 3, 0, seed)
+    sc = replace(scenario(dept.sections, dept.duties, dept.staff, key_tasks=dept.key_tasks), solver=PROVE)
+    _same_optimum(with_rules(sc, min_section_staff=2, max_nonbusiness_section_share=0.5))
+
+
+def test_layout_follows_size_and_purpose():
+    small = load_scenario(ROOT / "scenarios" / "science_bureau.toml")
+    large = load_scenario(ROOT / "scenarios" / "public_security.toml")
+    assert prepare(small).layout is Layout.LABELLED
+    assert prepare(large).layout is Layout.ANONYMOUS
+    # the explanation model and the straightforward formulation keep anonymous slots
+    assert prepare(small, explain=True).layout is Layout.ANONYMOUS
+    assert prepare(small, aggregate_staff=False).layout is Layout.ANONYMOUS
+    inst = prepare(small)
+    basic_today = [s.id for s in small.department.sections if s.kind.value == "basic"]
+    assert [s.label for s in inst.slots if s.label] == basic_today
+    unlabelled = [s for s in inst.slots if s.kind.value == "basic" and not s.label]
+    assert len(unlabelled) == small.rules.max_basic_sections
+
+
+BUNDLED_LABELLED = [
+    p
+    for p in sorted((ROOT / "scenarios").glob("*.toml"))
+    if prepare(load_scenario(p)).layout is Layout.LABELLED
+]
+
+
+@pytest.mark.parametrize("path", BUNDLED_LABELLED, ids=[p.stem for p in BUNDLED_LABELLED])
+def test_the_starting_plan_is_the_same_plan_on_labelled_slots(path):
+    sc = load_scenario(path)
+    inst = prepare(sc)
+    anonymous = inst.anonymous()
+    sketch = hints.from_today(anonymous)
+
+    def layout_free(sections):
+        return sorted((s.kind, s.duties, s.staff, s.successor_of, s.deputy_posts) for s in sections)
+
+    relabelled = hints.relabel(inst, anonymous, sketch)
+    assert layout_free(sections_from_values(inst, relabelled)) == layout_free(
+        sections_from_values(anonymous, sketch)
+    )
+    # and the labelled model takes it as a complete plan, as the anonymous model does
+    accepted = add_hint(build(inst, leave_out=frozenset({"structure"})), relabelled)
+    assert (accepted is None) == (
+        add_hint(build(anonymous, leave_out=frozenset({"structure"})), sketch) is None
+    )
+    assert accepted is not None
+
+
+def test_a_labelled_slot_is_used_exactly_when_it_continues_its_label():
+    from ortools.sat.python import cp_model
+
+    sc = load_scenario(ROOT / "scenarios" / "science_bureau.toml")
+    inst = prepare(sc, layout=Layout.LABELLED)
+    bm = build(inst, leave_out=frozenset({"structure"}))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 5.0
+    assert solver.solve(bm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = bm.values(solver.value)
+    order = {s: i for i, s in enumerate(inst.today)}
+    for slot in inst.slots:
+        k = slot.index
+        continued = [s for s in inst.today if values["succ"][s][k]]
+        if slot.label:
+            assert values["active"][k] == values["succ"][slot.label][k]
+            assert all(order[s] >= order[slot.label] for s in continued)
+        elif slot.kind.value == "basic":
+            assert not continued
