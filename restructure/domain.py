@@ -407,6 +407,7 @@ class SolverInfo:
     deterministic: bool = doc("reproducible mode", default=False)
     version: str = doc("restructure version", default="")
     formulation: str = doc("model variant used", default="aggregated")
+    layout: str = doc("slot layout of the model: labelled or anonymous (see model.instance)", default="")
 
 
 @dataclass(frozen=True)

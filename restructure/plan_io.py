@@ -97,6 +97,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "deterministic": s.deterministic,
             "version": s.version,
             "formulation": s.formulation,
+            **({"layout": s.layout} if s.layout else {}),
         },
     }
 
@@ -164,6 +165,7 @@ def plan_from_dict(d: Mapping[str, Any]) -> Plan:
             deterministic=bool(s.get("deterministic", False)),
             version=s.get("version", ""),
             formulation=s.get("formulation", "aggregated"),
+            layout=s.get("layout", ""),
         ),
     )
 

@@ -85,6 +85,7 @@ def solve(
         deterministic=settings.deterministic,
         version=__version__,
         formulation=formulation,
+        layout=inst.layout.value,
     )
     common = dict(
         scenario=scenario.name,

@@ -27,6 +27,7 @@ PROVE = SolverSettings(time_limit_s=30, seed=0, workers=1, deterministic=True)
 def _optimum(sc, layout: Layout):
     plan = solve(sc, layout=layout, explain=False)
     assert plan.status is Status.OPTIMAL, (layout, plan.status, plan.solver.objective, plan.solver.bound)
+    assert plan.solver.layout == layout.value  # and plan.json says so
     report = check_plan(sc, plan)
     assert report.ok, (report.violations, report.kpi_mismatches)
     return plan

@@ -44,6 +44,7 @@ class Row:
     time_to_own_best_s: float | None = None  # time to this method's own final objective
     shipped_time_to_this_s: float | None = None  # time the shipped planner took to be as good
     note: str = ""
+    layout: str = ""  # the model's slot layout (labelled or anonymous)
     trajectory: list[tuple[float, float]] = field(default_factory=list)
 
 
@@ -92,11 +93,13 @@ def _cpsat(sc: Scenario, method: str, time_limit_s: float, workers: int) -> Row:
         gap_moves=gu.get("moves"),
         seconds=s.seconds,
         trajectory=traj,
+        layout=s.layout,
     )
 
 
 def _highs(sc: Scenario, time_limit_s: float, threads: int) -> Row:
-    bm = build(prepare(sc))
+    inst = prepare(sc)
+    bm = build(inst)
     with tempfile.TemporaryDirectory() as tmp:
         model, out = Path(tmp) / "model.pb", Path(tmp) / "result.json"
         bm.model.export_to_file(str(model))
@@ -122,19 +125,20 @@ def _highs(sc: Scenario, time_limit_s: float, threads: int) -> Row:
         wall = time.perf_counter() - start
         if proc.returncode != 0 or not out.exists():
             return Row(
-                sc.name,
-                "highs mip",
-                len(sc.department.duties),
-                len(sc.department.staff),
-                "error",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                wall,
+                instance=sc.name,
+                method="highs mip",
+                duties=len(sc.department.duties),
+                staff=len(sc.department.staff),
+                status="error",
+                first_plan_s=None,
+                objective=None,
+                bound=None,
+                gap_points=None,
+                gap_fte=None,
+                gap_moves=None,
+                seconds=wall,
                 note=proc.stderr.strip()[-300:],
+                layout=inst.layout.value,
             )
         r = json.loads(out.read_text())
     obj = r["objective"] / POINTS if r["objective"] is not None else None
@@ -156,6 +160,7 @@ def _highs(sc: Scenario, time_limit_s: float, threads: int) -> Row:
         gap_moves=None if gap is None else round(gap / w.disruption, 3) if w.disruption else None,
         seconds=r["seconds"],
         trajectory=traj,
+        layout=inst.layout.value,
     )
 
 
@@ -238,15 +243,15 @@ def render_markdown(rows: list[Row], extra: dict[str, object]) -> str:
         "have a plan at least as good (same limit, same threads). Rows also say when a rival reached "
         "the shipped planner's final objective, if ever.",
         "",
-        "| instance | method | duties | staff | status | first plan s | objective | bound | gap (points) "
+        "| instance | method | layout | duties | staff | status | first plan s | objective | bound | gap (points) "
         "| gap FTE | gap moves | seconds | time to own best s | reaches shipped objective s "
         "| shipped as good at s | speed-up |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         rival = r.method != "cp-sat shipped"
         lines.append(
-            f"| {r.instance} | {r.method} | {r.duties} | {r.staff} | {r.status} | {f(r.first_plan_s)} | {f(r.objective)} "
+            f"| {r.instance} | {r.method} | {r.layout or '–'} | {r.duties} | {r.staff} | {r.status} | {f(r.first_plan_s)} | {f(r.objective)} "
             f"| {f(r.bound)} | {f(r.gap_points)} | {f(r.gap_fte)} | {f(r.gap_moves)} | {f(r.seconds)} "
             f"| {f(r.time_to_own_best_s)} | {f(r.time_to_target_s) if rival else ''} "
             f"| {f(r.shipped_time_to_this_s) if rival else ''} | {speed_up(r) if rival else ''} |"
