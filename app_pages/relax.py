@@ -50,6 +50,13 @@ def relaxation_for(finding: Finding, scenario: Scenario) -> Relaxation | None:
         return Relaxation(
             f"每科室副职上限放宽到{n}个", f"Allow {n} deputy posts per section", {f"rules.{rule}": n}
         )
+    if rule == "people_per_deputy_post" and r.people_per_deputy_post > 1:
+        n = r.people_per_deputy_post - 1
+        return Relaxation(
+            f"副职配备放宽到除科长外每{n}人1名",
+            f"Allow one deputy post for every {n} people besides the chief",
+            {f"rules.{rule}": n},
+        )
     if rule in (
         "keep_section_count",
         "keep_leadership_posts",

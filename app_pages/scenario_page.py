@@ -25,6 +25,7 @@ INT_RULES: tuple[tuple[str, int, int], ...] = (
     ("max_basic_sections", 1, 30),
     ("max_dynamic_sections", 0, 10),
     ("max_deputies_per_section", 0, 10),
+    ("people_per_deputy_post", 1, 10),
     ("min_section_staff", 1, 100),
 )
 SHARE_RULES: tuple[str, ...] = (

@@ -25,7 +25,7 @@ from restructure.domain import (
     SectionKind,
     robust_workload,
 )
-from restructure.terms import FUNCTION_ZH, deputy_cap
+from restructure.terms import FUNCTION_ZH, deputy_cap, deputy_span
 
 RATIO_EPS = 1e-6  # float noise allowed when a ratio is compared with its bound
 BINDING_REL = 0.01  # within 1 % of a limit counts as binding
@@ -372,6 +372,17 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
         deputy_cap(r.max_deputies_per_section)[1] + (f"; over: {', '.join(over)}" if over else ""),
         binding=any(s.deputy_posts == r.max_deputies_per_section for s in secs),
     )
+    span = r.people_per_deputy_post
+    if span > 1:
+        wide = [s.id for s in secs if span * s.deputy_posts > max(0, len(s.staff) - 1)]
+        out.add(
+            "people_per_deputy_post",
+            "",
+            not wide,
+            deputy_span(span)[0] + (f"；超配：{'、'.join(wide)}" if wide else ""),
+            deputy_span(span)[1] + (f"; too many deputy posts: {', '.join(wide)}" if wide else ""),
+            binding=any(s.deputy_posts and span * (s.deputy_posts + 1) > len(s.staff) - 1 for s in secs),
+        )
     posts = sum(s.chief_posts + s.deputy_posts for s in secs)
     chief_posts = sum(s.chief_posts for s in secs)
     crowded = [s.id for s in secs if s.deputy_posts > max(0, len(s.staff) - 1)]

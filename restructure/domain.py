@@ -197,6 +197,12 @@ class Rules:
     keep_section_count: bool = doc("as many sections as today (内设机构个数不变)", default=False)
     keep_leadership_posts: bool = doc("same total of chief+deputy posts, no more chief posts", default=True)
     max_deputies_per_section: int = doc("deputy posts per section at most", default=3)
+    people_per_deputy_post: int = doc(
+        "span of control (管理幅度, added): a section has at most one deputy post for every this many "
+        "people besides its chief (2: a section of 3 people gets one deputy post, of 5 two); 1 = one "
+        "deputy post per person besides the chief",
+        default=2,
+    )
     single_section: tuple[str, ...] = doc(
         "functions whose duties all sit in one section", default=("support",)
     )

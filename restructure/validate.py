@@ -520,6 +520,7 @@ def _check_rules_fit(
     most = rules.max_basic_sections + rules.max_dynamic_sections
     sections_file = raw.label("sections")
     posts = _posts(raw.tables.get("sections"))
+    fits: list[int] = []  # section counts that could hold today's posts
     if posts is not None and posts[0] > 0:
         count, chief, deputy = posts
         if rules.keep_section_count and count > most:
@@ -581,6 +582,27 @@ def _check_rules_fit(
                     f"人员不足：只有 {people} 人，而{how_zh}至少需要 {needed} 人（每科至少 {rules.min_section_staff} 人）。",
                     f"Too few staff: {people} people, but {how_en} needs at least {needed} "
                     f"(min_section_staff = {rules.min_section_staff}).",
+                )
+            )
+        span = rules.people_per_deputy_post
+        # every deputy post needs people to lead besides the chief: at least `span` of them
+        if fits and not any(span * (posts[1] + posts[2] - n) <= people - n for n in fits):
+            n = max(fits)
+            out.append(
+                Problem(
+                    sections_file,
+                    None,
+                    "deputy_posts",
+                    f"{posts[1]}+{posts[2]}",
+                    f"副职配备超出管理幅度：领导职数 {posts[1] + posts[2]} 个须保持不变，{n} 个科室时需设 "
+                    f"{posts[1] + posts[2] - n} 个副职，但 {people} 人除科长外每 {span} 人至多配 1 名副职"
+                    f"（people_per_deputy_post），最多只能设 {(people - n) // span} 个。"
+                    f"请核对职数，或调整 people_per_deputy_post / keep_leadership_posts。",
+                    f"Deputy posts beyond the span of control: the {posts[1] + posts[2]} leadership posts are "
+                    f"kept, so {n} sections need {posts[1] + posts[2] - n} deputy posts, but {people} people "
+                    f"allow at most one per {span} besides the chiefs (people_per_deputy_post): "
+                    f"{(people - n) // span}. Check the posts or relax people_per_deputy_post / "
+                    f"keep_leadership_posts.",
                 )
             )
         if rules.max_section_staff is not None and people > most * rules.max_section_staff:
@@ -740,6 +762,7 @@ RULE_SETTINGS: dict[str, Setting] = {
     "keep_section_count": Setting("bool"),
     "keep_leadership_posts": Setting("bool"),
     "max_deputies_per_section": Setting("int", 0),
+    "people_per_deputy_post": Setting("int", 1),
     "single_section": Setting("functions"),
     "separate_stages": Setting("bool"),
     "max_nonbusiness_section_share": Setting("float", 0, 1),

@@ -82,13 +82,16 @@ def test_relaxations_name_one_change_per_rule_in_conflict() -> None:
         Finding("max_basic_sections", "", "conflict", "", ""),  # already at the app's cap of 30
         Finding("immovable", "P001", "conflict", "", ""),  # data, not a rule the app can relax
         Finding("single_section", "support", "conflict", "", ""),
+        Finding("people_per_deputy_post", "", "conflict", "", ""),
     ]
     found = relaxations(conflicts, sc)
     assert [dict(r.overrides) for r in found] == [
         {"rules.separate_stages": False},
         {"rules.together": []},
         {"rules.single_section": []},
+        {"rules.people_per_deputy_post": 1},
     ]
+    assert found[3].text("zh") == "副职配备放宽到除科长外每1人1名"
     assert not any(r.sufficient for r in found)
     assert found[2].text("zh") == "不再要求综合保障职责集中在一个科室"
     # Changes the solver found sufficient on their own come first.
@@ -97,6 +100,7 @@ def test_relaxations_name_one_change_per_rule_in_conflict() -> None:
         ({"rules.separate_stages": False}, True),
         ({"rules.together": []}, True),
         ({"rules.single_section": []}, False),
+        ({"rules.people_per_deputy_post": 1}, False),
     ]
     assert found[2].text("en") == "Let comprehensive support duties sit in several sections"
     longer = more_time(sc)

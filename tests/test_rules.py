@@ -13,7 +13,11 @@ from restructure.domain import Pins, Rules, Status
 from restructure.planning import solve
 
 LOOSE = dict(
-    min_section_staff=1, max_load_deviation=1.0, max_nonbusiness_section_share=1.0, single_section=()
+    min_section_staff=1,
+    max_load_deviation=1.0,
+    max_nonbusiness_section_share=1.0,
+    single_section=(),
+    people_per_deputy_post=1,
 )
 
 
@@ -100,6 +104,40 @@ def test_max_deputies_per_section_moves_posts_or_conflicts():
     # one setting, named once (not once per section the model could open)
     assert len(bad.explanation.conflicts) == 2
     assert bad.explanation.note_zh.count("每个科室副职不超过0名") == 1
+
+
+def test_span_of_control_moves_deputy_posts_to_larger_sections_or_conflicts():
+    """管理幅度: one deputy post per two people besides the chief. S1's three people carry one
+    deputy post, not two, so a post goes to the larger S2 (or a deputy goes with it)."""
+    secs = [section("S1", deputy=2), section("S2")]
+    duties = [duty("D1", "S1"), duty("D2", "S2", 2.0)]
+    staff = staff_for("S1", 3, deputies=2) + staff_for("S2", 5)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "people_per_deputy_post": 2}))
+    plan = solve(sc)
+    report = assert_valid(sc, plan)
+    assert plan.kpis["deputy_posts"] == 2
+    assert all(2 * s.deputy_posts <= len(s.staff) - 1 for s in plan.sections)
+    assert any(f.rule == "people_per_deputy_post" and f.status != "violated" for f in report.findings)
+    # four people cannot carry two chief and two deputy posts at one deputy per two people
+    few = replace(
+        sc,
+        department=replace(sc.department, staff=tuple(staff_for("S1", 3, deputies=2) + staff_for("S2", 1))),
+    )
+    assert conflict_rules(solve(few)) == {("keep_leadership_posts", ""), ("people_per_deputy_post", "")}
+    assert solve(with_rules(few, people_per_deputy_post=1)).has_plan
+
+
+def test_the_checker_flags_a_top_heavy_section():
+    secs = [section("S1", deputy=2), section("S2")]
+    duties = [duty("D1", "S1"), duty("D2", "S2")]
+    staff = staff_for("S1", 3, deputies=2) + staff_for("S2", 3)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "people_per_deputy_post": 2}))
+    today = today_sections(sc.department)  # S1: three people under one chief and two deputy posts
+    wide = [f for f in check_sections(sc, today) if f.rule == "people_per_deputy_post"]
+    assert [f.status for f in wide] == ["violated"] and "S1" in wide[0].en
+    assert all(
+        f.status != "violated" for f in check_sections(with_rules(sc, people_per_deputy_post=1), today)
+    )
 
 
 def test_single_section_concentrates_support():
@@ -353,3 +391,23 @@ def test_related_business_lines_decide_which_sections_merge():
     both = merged(akin)
     assert set(both.successor_of) == {"S1", "S2"}
     assert both.name == "A和B科"  # named after both related lines it joins
+
+
+@pytest.mark.parametrize(("policy_fte", "name"), [(1.2, "行政许可和政策法规科"), (0.8, "行政许可科")])
+def test_a_merged_function_section_is_named_after_both_functions_when_both_are_large(policy_fte, name):
+    secs = [section("S1", "审批科"), section("S2", "法规科"), section("S3", "业务科")]
+    duties = [
+        duty("L1", "S1", 1.0, "licensing"),
+        duty("L2", "S1", 1.0, "licensing"),
+        duty("P1", "S2", policy_fte, "policy"),
+        duty("B1", "S3", 2.0),
+    ]
+    staff = staff_for("S1", 2) + staff_for("S2", 1) + staff_for("S3", 2)
+    rules = Rules(
+        **{**LOOSE, "max_basic_sections": 2, "keep_leadership_posts": False, "together": (("L1", "P1"),)}
+    )
+    sc = scenario(secs, duties, staff, rules=rules)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    merged = next(s for s in plan.sections if "P1" in s.duties)
+    assert set(merged.duties) == {"L1", "L2", "P1"} and merged.name == name

@@ -275,8 +275,25 @@ def test_leadership_posts_no_plan_could_hold(small_copy):
     assert "24" in problems[0].en and "4 chief" in problems[0].en and "24" in problems[0].zh
     # Without keep_leadership_posts the posts may change: no problem.
     assert validate_tables(read_tables(folder), Rules(keep_leadership_posts=False)) == []
-    # More deputies per section make room.
-    assert validate_tables(read_tables(folder), Rules(max_deputies_per_section=5)) == []
+    # More deputies per section make room for the posts, but not people to fill them: 13 people in
+    # 4 sections leave 9 besides the chiefs for 20 deputy posts, even at one deputy per person.
+    for span in (1, 2):
+        problems = validate_tables(
+            read_tables(folder), Rules(max_deputies_per_section=5, people_per_deputy_post=span)
+        )
+        assert where(problems) == [("sections.csv", None, "deputy_posts")]
+        assert "people_per_deputy_post" in problems[0].en and "管理幅度" in problems[0].zh
+
+
+def test_deputy_posts_beyond_the_span_of_control(small_copy):
+    # 4 chief + 4 deputy posts in 4 sections: 13 people leave 9 besides the chiefs, room for 4
+    # deputies at one per two people, not at one per three.
+    folder = small_copy(("sections.csv", 2, "deputy_posts", "3"))
+    tables = read_tables(folder)
+    assert validate_tables(tables, Rules(people_per_deputy_post=2)) == []
+    problems = validate_tables(tables, Rules(people_per_deputy_post=3))
+    assert where(problems) == [("sections.csv", None, "deputy_posts")]
+    assert "need 4 deputy posts" in problems[0].en and "(people_per_deputy_post): 3." in problems[0].en
 
 
 def test_no_chief_posts_at_all(small_copy):

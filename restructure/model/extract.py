@@ -146,8 +146,8 @@ def _propose_name(inst: Instance, r: dict) -> str:
         base = kt.name if kt else r["key_task"]
         return base if base.endswith(("科", "室", "专班")) else f"{base}专班"
     main = r["main"]
-    if main in (Function.SUPPORT, Function.POLICY, Function.LICENSING):
-        return SECTION_NAME_BY_FUNCTION[main]
+    if main in _NAMED_BY_FUNCTION:
+        return _function_name(dept, r["duties"], main)
     total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
     # one predecessor that brought most of the work: keep its name (planners know it)
     if len(r["successor_of"]) == 1:
@@ -172,6 +172,24 @@ def _propose_name(inst: Instance, r: dict) -> str:
             name = f"{name.rstrip('科室队')}和{ranked[1]}"
         return name if name.endswith(("科", "室", "队")) else f"{name}科"
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
+
+
+_NAMED_BY_FUNCTION = (Function.SUPPORT, Function.POLICY, Function.LICENSING)
+
+
+def _function_name(dept: Department, duties: tuple[str, ...], main: Function) -> str:
+    """综合保障科, 政策法规科, 行政许可科; when a second of these functions brings at least half as
+    much work as the main one (a merge of 政策法规科 into 行政许可科), both: 行政许可和政策法规科."""
+    work: dict[Function, float] = defaultdict(float)
+    for d in duties:
+        duty = dept.duty(d)
+        work[duty.function] += duty.workload_fte
+    others = [f for f in _NAMED_BY_FUNCTION if f is not main and work[f] >= 0.5 * work[main]]
+    name = SECTION_NAME_BY_FUNCTION[main]
+    if not others:
+        return name
+    second = max(others, key=lambda f: (work[f], -_NAMED_BY_FUNCTION.index(f)))
+    return f"{name.rstrip('科')}和{SECTION_NAME_BY_FUNCTION[second]}"
 
 
 def _related(inst: Instance, a: str, b: str) -> bool:

@@ -629,7 +629,10 @@ def _deputy_posts(inst: Instance, draft: _Draft, h: dict, used: list[int]) -> No
         spare = dept.leadership_posts - len(used) - fixed_posts
     else:
         spare = dept.deputy_posts - fixed_posts
-    room = {k: max(0, min(r.max_deputies_per_section, draft.heads(k) - 1)) for k in free}
+    room = {
+        k: max(0, min(r.max_deputies_per_section, (draft.heads(k) - 1) // max(1, r.people_per_deputy_post)))
+        for k in free
+    }
 
     def leaders(k: int) -> int:  # deputies there, and chiefs beyond the one who heads it
         dep = sum(draft.people[c.index][k] for c in inst.classes if c.rank is Rank.DEPUTY)

@@ -8,7 +8,7 @@ from ortools.sat.python import cp_model
 from restructure.domain import Rank
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
-from restructure.terms import deputy_cap
+from restructure.terms import deputy_cap, deputy_span
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
@@ -20,9 +20,13 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     dp_total = sum(v.deputy_posts)
     # one setting, one rule instance: a conflict names the cap once, not once per section
     cap = guard("max_deputies_per_section", "", *deputy_cap(r.max_deputies_per_section))
+    span = r.people_per_deputy_post
+    in_span = guard("people_per_deputy_post", "", *deputy_span(span)) if span > 1 else []
     for k in K:
-        # a deputy post needs a person to lead besides the chief
+        # a deputy post needs a person to lead besides the chief; the span of control asks more
         m.add(v.deputy_posts[k] <= v.heads(k) - v.active[k])
+        if span > 1:
+            m.add(span * v.deputy_posts[k] <= v.heads(k) - v.active[k]).only_enforce_if(in_span)
         m.add(v.deputy_posts[k] <= r.max_deputies_per_section).only_enforce_if(cap)
     if r.keep_leadership_posts:
         lits = guard(
