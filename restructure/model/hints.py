@@ -69,7 +69,8 @@ class _Draft:
 def from_today(inst: Instance) -> dict:
     """The planner's first sketch as a complete hint (see the module docstring)."""
     if inst.layout is Layout.LABELLED:
-        return relabel(inst, inst.anonymous(), from_today(inst.anonymous()))
+        anonymous = inst.anonymous()
+        return relabel(inst, anonymous, from_today(anonymous))
     draft = _Draft(inst, slot_of_duty=[-1] * len(inst.duties))
     group_slot, wanted = _merge_sections(inst, draft)
     _forced_moves(inst, draft, group_slot, wanted)
@@ -655,7 +656,8 @@ def _deputy_posts(inst: Instance, draft: _Draft, h: dict, used: list[int]) -> No
 def from_plan(inst: Instance, plan: Plan) -> dict:
     """A previous plan mapped onto slots of the same kind, in order."""
     if inst.layout is Layout.LABELLED:
-        return relabel(inst, inst.anonymous(), from_plan(inst.anonymous(), plan))
+        anonymous = inst.anonymous()
+        return relabel(inst, anonymous, from_plan(anonymous, plan))
     h = _empty(inst)
     free = {
         kind: [s.index for s in inst.slots if s.kind is kind and s.pinned is None] for kind in SectionKind
@@ -704,11 +706,7 @@ def relabel(inst: Instance, source: Instance, values: dict) -> dict:
         kind = source.slots[k].kind
         continued = [s for s in inst.today if values["succ"][s][k]]
         tasks = sorted(
-            {
-                source.duties[i].key_task
-                for i, row in enumerate(values["x"])
-                if row[k] and source.duties[i].key_task
-            }
+            {d.key_task for d, row in zip(source.duties, values["x"], strict=True) if row[k] and d.key_task}
         )
         if kind is SectionKind.BASIC and continued and continued[0] in by_label:
             target = by_label[continued[0]]
