@@ -43,10 +43,7 @@ RULES: dict[str, tuple[str, str]] = {
     "leadership_posts_cap": ("领导职数不超过现有", "leadership posts within today's"),
     "one_chief_post": ("每个科室1个正职", "one chief post per section"),
     "max_deputies_per_section": ("每科室副职上限", "deputy posts per section cap"),
-    "people_per_deputy_post": (
-        "副职配备与科室人数相称（管理幅度）",
-        "deputy posts in proportion to headcount",
-    ),
+    "people_per_deputy_post": ("副职管理幅度", "span of control (deputies)"),
     "single_section": ("职能集中在一个科室", "function in one section"),
     "dynamic_for_key_tasks_only": ("动态科室只承担重点工作", "dynamic sections for key tasks only"),
     "max_nonbusiness_section_share": ("非业务科室比例上限", "non-business sections share cap"),
