@@ -14,7 +14,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,20 +73,29 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("served")
     port = _free_port()
     env = os.environ | {"RESTRUCTURE_STORE": str(tmp / "runs.sqlite")}
-    log = (tmp / "streamlit.log").open("wb")
+    log_path = tmp / "streamlit.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     cmd += ["--server.address", "127.0.0.1", "--server.port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
+    # Streamlit prints its URL once the server listens: wait for that line (or for the process to
+    # end) instead of polling. The output keeps draining to the log so the pipe never fills.
+    settled = threading.Event()
+
+    def drain() -> None:
+        with log_path.open("wb") as log:
+            for line in proc.stdout:
+                log.write(line)
                 log.flush()
-                pytest.fail(
-                    "streamlit did not start:\n" + (tmp / "streamlit.log").read_text(errors="replace")
-                )
-            time.sleep(0.25)
+                if line.strip().startswith(b"URL:"):
+                    settled.set()
+        settled.set()  # end of output: the server is gone
+
+    drainer = threading.Thread(target=drain, daemon=True)
+    drainer.start()
+    try:
+        if not (settled.wait(START_TIMEOUT_S) and proc.poll() is None and _healthy(url)):
+            pytest.fail("streamlit did not start:\n" + log_path.read_text(errors="replace"))
         yield url
     finally:
         proc.terminate()
@@ -95,7 +104,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
-        log.close()
+        drainer.join(timeout=10)  # the pipe ends with the process
+        proc.stdout.close()
 
 
 def test_planner_path_through_the_app(app_url: str, tmp_path: Path) -> None:
