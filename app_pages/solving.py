@@ -28,6 +28,7 @@ class SolveJob:
         self._plan: Plan | None = None
         self._error: str | None = None
         self._done = threading.Event()
+        self._first_or_end = threading.Event()  # the first plan came, or the solve ended
         self._started = time.monotonic()
         self._stop_requested = False
 
@@ -46,6 +47,7 @@ class SolveJob:
                 self._plan = plan
         finally:
             self._done.set()
+            self._first_or_end.set()
 
     def start(self) -> None:
         """Solve on a daemon thread; the script thread returns at once."""
@@ -60,6 +62,7 @@ class SolveJob:
     def _record(self, progress: Progress) -> None:
         with self._lock:
             self._progress.append(progress)
+        self._first_or_end.set()
 
     @property
     def done(self) -> bool:
@@ -90,3 +93,8 @@ class SolveJob:
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._done.wait(timeout)
+
+    def wait_for_progress(self, timeout: float | None = None) -> bool:
+        """Until the first plan is reported (or the solve ends without one); True if there is one."""
+        self._first_or_end.wait(timeout)
+        return bool(self.progress())

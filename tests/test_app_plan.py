@@ -159,10 +159,7 @@ def test_stop_keeps_the_best_plan_so_far() -> None:
     )
     job = SolveJob(sc)
     job.start()
-    deadline = time.monotonic() + 30
-    while not job.progress() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert job.progress(), "no solution within 30 s"
+    assert job.wait_for_progress(timeout=30), "no solution within 30 s"
     job.stop()
     assert job.wait(timeout=20), "the solve did not stop"
     assert job.error is None
