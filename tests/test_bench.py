@@ -44,9 +44,19 @@ def test_three_methods_agree_on_the_optimum():
 def test_markdown_table_states_speed_ups_and_who_was_better():
     def row(method, objective, own_best, shipped_as_good=None, reaches=None):
         return Row(
-            "x", method, 6, 8, "feasible", 0.1, objective, 1.0, None, None, None, 10.0,
-            time_to_target_s=reaches, time_to_own_best_s=own_best, shipped_time_to_this_s=shipped_as_good,
-        )  # fmt: skip
+            instance="x",
+            method=method,
+            duties=6,
+            staff=8,
+            status="feasible",
+            seconds=10.0,
+            first_plan_s=0.1,
+            objective=objective,
+            bound=1.0,
+            time_to_target_s=reaches,
+            time_to_own_best_s=own_best,
+            shipped_time_to_this_s=shipped_as_good,
+        )
 
     rows = [
         row("cp-sat shipped", 5.0, 0.1),

@@ -33,13 +33,14 @@ class Row:
     duties: int
     staff: int
     status: str
-    first_plan_s: float | None
-    objective: float | None
-    bound: float | None
-    gap_points: float | None
-    gap_fte: float | None
-    gap_moves: float | None
     seconds: float
+    # what a solve that ran gives (None when it found nothing, or failed)
+    first_plan_s: float | None = None
+    objective: float | None = None
+    bound: float | None = None
+    gap_points: float | None = None
+    gap_fte: float | None = None
+    gap_moves: float | None = None
     time_to_target_s: float | None = None  # time to reach the shipped planner's final objective
     time_to_own_best_s: float | None = None  # time to this method's own final objective
     shipped_time_to_this_s: float | None = None  # time the shipped planner took to be as good
@@ -130,12 +131,6 @@ def _highs(sc: Scenario, time_limit_s: float, threads: int) -> Row:
                 duties=len(sc.department.duties),
                 staff=len(sc.department.staff),
                 status="error",
-                first_plan_s=None,
-                objective=None,
-                bound=None,
-                gap_points=None,
-                gap_fte=None,
-                gap_moves=None,
                 seconds=wall,
                 note=proc.stderr.strip()[-300:],
                 layout=inst.layout.value,
