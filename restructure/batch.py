@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -301,8 +301,10 @@ def run_jobs(
     store: str | Path | RunStore | None = None,
     show_progress: bool = True,
     console: Console | None = None,
+    on_result: Callable[[JobResult], None] | None = None,
 ) -> BatchResult:
-    """Solve ``jobs`` (skipping finished ones), committing each result as it arrives."""
+    """Solve ``jobs`` (skipping finished ones), committing each result as it arrives;
+    ``on_result`` hears of each solved (or failed) job once it is committed to disk."""
     from restructure.scenario import load_scenario, scenario_hash
 
     t0 = time.perf_counter()
@@ -347,6 +349,8 @@ def run_jobs(
         job, ov, department, _h = pending[name]
         if payload is None:
             results[name] = _error(job, error, ov)
+            if on_result is not None:
+                on_result(results[name])
             return
         plan = plan_from_dict(payload["plan"])
         folder = out_dir / job.name
@@ -361,6 +365,8 @@ def run_jobs(
         )
         results[name] = _result(job, plan, rid, folder, False, ov)
         write_summary(list(results.values()), out_dir)
+        if on_result is not None:
+            on_result(results[name])
 
     progress = Progress(
         TextColumn("{task.description}"),
@@ -438,6 +444,7 @@ def run_batch(
     time_limit_s: float | None = None,
     store: str | Path | RunStore | None = None,
     show_progress: bool = False,
+    on_result: Callable[[JobResult], None] | None = None,
 ) -> BatchResult:
     """Solve every scenario in ``paths`` (files, or folders searched for *.toml) into ``out``."""
     scenarios = expand_scenarios(paths)
@@ -451,4 +458,5 @@ def run_batch(
         time_limit_s=time_limit_s,
         store=store,
         show_progress=show_progress,
+        on_result=on_result,
     )
