@@ -270,7 +270,7 @@ def test_bound_phase_puts_every_worker_on_the_full_problem():
 
     two = SolverSettings(workers=2, seed=0)
     p = parameters(two, bound_only=True).parameters
-    assert (p.num_full_subsolvers, list(p.subsolvers)) == (2, ["default_lp", "max_lp"])
+    assert (p.num_full_subsolvers, list(p.subsolvers)) == (2, ["max_lp", "lb_tree_search"])
     assert not p.use_lns_only
     # other phases leave CP-SAT's own mix alone; one reproducible worker has nothing to spread
     assert parameters(two).parameters.num_full_subsolvers == 0
