@@ -265,6 +265,16 @@ def test_reproducible_mode_gives_the_same_plan_in_every_process(tmp_path):
     assert plans[0] == plans[1]
 
 
+def test_one_reproducible_worker_proves_a_small_department():
+    """Batch runs and tests solve with one deterministic worker; its bound phase must still
+    prove a 34-duty department (CP-SAT's lone default search left the bound at 0 here)."""
+    sc = load_scenario(ROOT / "scenarios" / "science_bureau_no_separation.toml")
+    plan = solve(sc, time_limit_s=2, seed=0, workers=1, deterministic=True, explain=False)
+    assert plan.status is Status.OPTIMAL, (plan.solver.objective, plan.solver.bound)
+    assert plan.solver.bound == plan.solver.objective
+    assert check_plan(sc, plan).ok
+
+
 def test_bound_phase_puts_every_worker_on_the_full_problem():
     from restructure.model.solve import parameters
 
@@ -272,7 +282,7 @@ def test_bound_phase_puts_every_worker_on_the_full_problem():
     p = parameters(two, bound_only=True).parameters
     assert (p.num_full_subsolvers, list(p.subsolvers)) == (2, ["max_lp", "lb_tree_search"])
     assert not p.use_lns_only
-    # other phases leave CP-SAT's own mix alone; one reproducible worker has nothing to spread
+    # other phases leave CP-SAT's own mix alone; one reproducible worker interleaves the two searches
     assert parameters(two).parameters.num_full_subsolvers == 0
     one = parameters(SolverSettings(workers=2, deterministic=True), bound_only=True).parameters
-    assert (one.num_workers, list(one.subsolvers)) == (1, [])
+    assert (one.num_workers, one.interleave_search) == (1, True)
