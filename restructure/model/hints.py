@@ -588,20 +588,26 @@ def _duties_that_may_move(inst: Instance, draft: _Draft, src: int, dst: int) -> 
             continue
         s = d.current_section
         home = draft.succ.get(s or "")
-        if home is not None:  # the section continuing s must keep the largest share of its work
-
-            def share(k: int, s=s) -> int:
-                return sum(inst.work[j] for j in inst.duties_of_today[s] if slot[j] == k)
-
-            w = inst.work[i]
-            kept = share(home) - (w if home == src else 0) + (w if home == dst else 0)
-            if home != dst and share(dst) + w > kept:
-                continue
+        if home is not None and not _keeps_largest_share(inst, draft, s, home, i, dst):
+            continue
         out.append(i)
     return out
 
 
 # --- 6: the values the model's variables take ------------------------------------------------
+
+
+def _keeps_largest_share(inst: Instance, draft: _Draft, s: str, home: int, i: int, dst: int) -> bool:
+    """Whether the section continuing today's ``s`` still holds as large a share of its work as
+    any section of its kind once duty i moved to ``dst``. Every section counts, not only the
+    two the duty moves between: a duty leaving the home can let a third section overtake it."""
+    kind = inst.slots[home].kind
+    after: dict[int, int] = defaultdict(int)
+    for j in inst.duties_of_today[s]:
+        k = dst if j == i else draft.slot_of_duty[j]
+        if inst.slots[k].kind is kind:
+            after[k] += inst.work[j]
+    return after[home] >= max(after.values(), default=0)
 
 
 def _as_values(inst: Instance, draft: _Draft) -> dict:
