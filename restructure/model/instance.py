@@ -74,9 +74,12 @@ class Layout(StrEnum):
 
 
 # Above this many duty-slot pairs in the labelled layout, CP-SAT's LP on it is too slow to give
-# a bound within a department's 10 s (measured: 自然资源局 at 3,780 gave 19-42 points where the
-# anonymous layout gave 24-33; 公安局 at 7,068 and generated 300/150 at 7,800 gave none).
-LABELLED_MAX_CELLS = 3500
+# a bound within a department's 10 s: 公安局 at 7,068 and generated 300/150 at 7,800 gave none.
+# Below it the labelled layout wins since the bound phase runs lb_tree_search (stop 13; 10 s, 2
+# workers, seeds 0/1, objective (bound)): 市场监管局 内设机构个数不变 at 3,712 cells 69/70 (48)
+# against 73/74 (23/12) anonymous, 自然资源局 at 3,640 52/52 (39/41) against 51/52 (33), its
+# 内设机构个数不变 variant at 4,200 56/53 (27/37) against 54/58 (22/12). (Stop 12's gate was 3,500.)
+LABELLED_MAX_CELLS = 4500
 
 
 def _decimals_needed(values: list[float], max_decimals: int = 3) -> int:
