@@ -349,22 +349,20 @@ def run_jobs(
         job, ov, department, _h = pending[name]
         if payload is None:
             results[name] = _error(job, error, ov)
-            if on_result is not None:
-                on_result(results[name])
-            return
-        plan = plan_from_dict(payload["plan"])
-        folder = out_dir / job.name
-        write_plan_atomically(plan, department, folder)
-        rid = run_store.add_run(
-            plan,
-            source=job.path,
-            settings={"overrides": ov},
-            seconds=plan.solver.seconds,
-            label=f"batch:{job.name}",
-            if_absent=True,
-        )
-        results[name] = _result(job, plan, rid, folder, False, ov)
-        write_summary(list(results.values()), out_dir)
+        else:
+            plan = plan_from_dict(payload["plan"])
+            folder = out_dir / job.name
+            write_plan_atomically(plan, department, folder)
+            rid = run_store.add_run(
+                plan,
+                source=job.path,
+                settings={"overrides": ov},
+                seconds=plan.solver.seconds,
+                label=f"batch:{job.name}",
+                if_absent=True,
+            )
+            results[name] = _result(job, plan, rid, folder, False, ov)
+            write_summary(list(results.values()), out_dir)
         if on_result is not None:
             on_result(results[name])
 

@@ -150,21 +150,19 @@ def parameters(
         # Presolve's dual reductions may remove feasible solutions, the hinted plan among them
         # (CP-SAT then logs "the solution hint is complete, but it is infeasible"): keep them all.
         p.keep_all_feasible_solutions_in_presolve = True
-    if bound_only and p.num_workers >= 2:
+    if bound_only and (p.num_workers >= 2 or settings.deterministic):
         # Every worker on the full problem, none on LNS: two workers otherwise give the proof
         # one thread (default_lp) and the neighbourhoods the other. Measured on the science
         # bureau without separation: proven in 4.3-4.7 s with either seed, against 9 s or never.
-        p.num_full_subsolvers = p.num_workers
-        p.subsolvers.extend(BOUND_SUBSOLVERS[: p.num_workers])
-    elif bound_only and settings.deterministic:
         # The reproducible single worker runs the same two searches, interleaved in fixed batches
         # on its one thread (deterministic whatever the worker count). Alone it ran CP-SAT's
         # single default search, whose bound barely left the root: in 10 deterministic seconds
         # the city's 信访局 (xfj) went 58, bound 22 -> proven 37; 体育局 (tyj) 63 (24) -> 46 (34);
         # 住建局's bound 14 -> 55; the science bureau without separation was proven in 1.1 s, not 4.
-        p.interleave_search = True
-        p.num_full_subsolvers = 2
-        p.subsolvers.extend(BOUND_SUBSOLVERS[:2])
+        searches = max(2, p.num_workers)
+        p.num_full_subsolvers = searches
+        p.subsolvers.extend(BOUND_SUBSOLVERS[:searches])
+        p.interleave_search = settings.deterministic
     if lns_only:
         # Only large-neighbourhood search from the hint: the fastest way to a good plan here.
         # Interleaved, so one worker runs every LNS subsolver in turn, deterministically.
