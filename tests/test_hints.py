@@ -32,11 +32,13 @@ def test_starting_plan_keeps_every_rule(path):
 
 
 CITY = sorted((Path(__file__).resolve().parents[1] / "scenarios" / "city").glob("*.toml"))
-# What the construction settles itself; balance in very small departments is left to the
-# solver's repair. (Successors are settled: 退役军人事务局 (tyjrj) once lost its successor's
-# largest share when a duty left it and a third section overtook it.)
+# What the construction settles itself. (Successors are settled: 退役军人事务局 (tyjrj) once lost
+# its successor's largest share when a duty left it and a third section overtook it. So is the
+# hard balance band: four small departments whose task forces outweighed their people once broke
+# it, where every other section was at its minimum staff.)
 SETTLED = {
     "successors",
+    "max_load_deviation",
     "one_section_per_duty",
     "max_basic_sections",
     "max_dynamic_sections",
@@ -128,3 +130,49 @@ def test_the_sketch_keeps_named_people_apart_and_together():
     home = {p: sec.id for sec in sections for p in sec.staff}
     assert home["PS1_1"] != home["PS1_2"]
     assert home["PS2_2"] == next(sec.id for sec in sections if "D5" in sec.duties)
+
+
+def _task_force(staff_caps: tuple[float, ...], key_work: tuple[float, ...], standing_work: float):
+    """Three standing sections of three people each (the minimum) and a task force whose key-task
+    work its people cannot carry within ±20 %: no person may simply move to it."""
+    from builders import duty, key_task, person, scenario, section, staff_for
+
+    from restructure.domain import Rules
+
+    secs = [section(s) for s in ("S1", "S2", "S3")] + [section("T", "专班", kind="dynamic")]
+    duties = [duty(f"D{s}{j}", s, standing_work / 2, group=s) for s in ("S1", "S2", "S3") for j in (1, 2)]
+    duties += [
+        duty(f"K{j}", "T", w, function="key_task", key_task="KT1", group="KT") for j, w in enumerate(key_work)
+    ]
+    staff = staff_for("S1", 3) + staff_for("S2", 3) + staff_for("S3", 3)
+    staff += [person(f"T{j}", "T", "chief" if j == 0 else "staff", cap) for j, cap in enumerate(staff_caps)]
+    rules = Rules(
+        min_section_staff=3, max_load_deviation=0.2, max_nonbusiness_section_share=1.0, single_section=()
+    )
+    return scenario(secs, duties, staff, rules=rules, key_tasks=(key_task("KT1", "重点工作"),))
+
+
+def test_the_sketch_swaps_people_to_bring_a_task_force_inside_the_band():
+    """No one may leave a section at its minimum staff, so a stronger person swaps with a
+    part-time one (heads stay, capacity moves) and the key-task work stays in the task force."""
+    sc = _task_force((1.0, 1.0, 0.5), (1.1, 1.1, 1.1), 2.7)
+    assert _sketch_violations(sc) == []
+    inst = prepare(sc)
+    sections = sections_from_values(inst, hints.from_today(inst))
+    force = next(sec for sec in sections if "K0" in sec.duties)
+    assert sorted(force.duties) == ["K0", "K1", "K2"]
+    assert "T2" not in force.staff and len(force.staff) == 3
+    assert all(len(sec.staff) == 3 for sec in sections)
+
+
+def test_the_sketch_lets_key_task_work_leave_a_task_force_it_cannot_staff():
+    """With everyone at full capacity no swap helps: key-task duties go to standing sections
+    until every section is inside the band, and the people stay where they are."""
+    sc = _task_force((1.0, 1.0, 1.0), (0.55,) * 8, 2.5)
+    assert _sketch_violations(sc) == []
+    inst = prepare(sc)
+    sections = sections_from_values(inst, hints.from_today(inst))
+    force = next(sec for sec in sections if sec.kind.value == "dynamic")
+    assert 5 <= len(force.duties) < 8
+    assert all(len(sec.staff) == 3 for sec in sections)
+    assert sorted(p for sec in sections for p in sec.staff if p.startswith("T")) == sorted(force.staff)

@@ -452,7 +452,13 @@ def _balance(inst: Instance, draft: _Draft) -> None:
     """Local search on balance against disruption, one move at a time between a heavy and a
     light section: a person from the light one to the heavy one, or a duty the other way.
     A move that brings a section back inside the hard band is always worth it; otherwise it
-    must save more balance points (FTE beyond the inner band x weight) than its move costs."""
+    must save more balance points (FTE beyond the inner band x weight) than its move costs.
+
+    Moves are looked for between the extremes first (cheap, enough almost everywhere). When
+    none helps and a section still lies outside the hard band, every pair with that section is
+    tried: people first, then a key-task duty may leave its task force for a standing section
+    (a task force of 5 FTE of work and 3 people otherwise stays 80 % over the average when
+    every other section is at its minimum staff: the city's 体育局)."""
     L, C, W = inst.total_work, inst.total_cap, inst.scale
     if not L or not C:
         return
@@ -476,55 +482,72 @@ def _balance(inst: Instance, draft: _Draft) -> None:
         origin = draft.succ.get(section or "")
         return float((origin == src) - (origin == dst)) if section else 0.0
 
+    def best_move(loads: dict, caps: dict, pairs: list, *, wider: bool = False, key_tasks: bool = False):
+        """The best single step between each (light, heavy) pair; ``wider`` adds swaps of two
+        people of one rank and different capacity (heads stay, capacity moves); ``key_tasks``
+        looks only at task-force duties, and only for the hard band."""
+        best = None  # ((hard gain, net gain), steps); a step is (kind, index, src, dst)
+        for lo, hi in dict.fromkeys(p for p in pairs if p[0] != p[1]):
+            h0, b0 = (
+                x + y for x, y in zip(cost(loads[hi], caps[hi]), cost(loads[lo], caps[lo]), strict=True)
+            )
+            moves = []  # (steps, capacity from lo to hi, work from hi to lo)
+            if not key_tasks:
+                moves += [
+                    ((("person", c.index, lo, hi),), c.capacity, 0)
+                    for c in _movers(inst, draft, lo)
+                    if _person_may_leave(inst, draft, c, lo)
+                    and (r.max_section_staff is None or draft.heads(hi) < r.max_section_staff)
+                ]
+            if wider and not key_tasks:
+                moves += [
+                    ((("person", a.index, lo, hi), ("person", b.index, hi, lo)), a.capacity - b.capacity, 0)
+                    for a in _movers(inst, draft, lo)
+                    for b in _movers(inst, draft, hi)
+                    if a.rank is b.rank and a.capacity > b.capacity
+                ]
+            moves += [
+                ((("duty", i, hi, lo),), 0, inst.work[i])
+                for i in _duties_that_may_move(inst, draft, hi, lo, key_tasks=key_tasks)
+                if not key_tasks or inst.duties[i].function is Function.KEY_TASK
+            ]
+            for steps, cap, work in moves:
+                h1, b1 = (
+                    x + y
+                    for x, y in zip(
+                        cost(loads[hi] - work, caps[hi] + cap),
+                        cost(loads[lo] + work, caps[lo] - cap),
+                        strict=True,
+                    )
+                )
+                gain = (round(h0 - h1, 9), b0 - b1 - w.disruption * sum(home(*step) for step in steps))
+                if key_tasks and gain[0] <= 0:
+                    continue  # only to bring a section back inside the hard band
+                if (gain[0] > 0 or (gain[0] == 0 and gain[1] > 1e-9)) and (best is None or gain > best[0]):
+                    best = (gain, steps)
+        return best
+
     for _ in range(4 * (len(inst.duties) + sum(c.size for c in inst.classes))):
         loads = {k: draft.load(k) for k in slots}
         caps = {k: draft.capacity(k) for k in slots}
         order = sorted(slots, key=lambda k: (loads[k] / caps[k] if caps[k] > 0 else float("inf"), k))
         if len(order) < 2:
             return
-        best = None  # ((hard gain, net gain), move)
         pairs = [(lo, order[-1]) for lo in order[:3]] + [(order[0], hi) for hi in order[-3:]]
-        for lo, hi in dict.fromkeys(p for p in pairs if p[0] != p[1]):
-            h0, b0 = (
-                x + y for x, y in zip(cost(loads[hi], caps[hi]), cost(loads[lo], caps[lo]), strict=True)
-            )
-            moves = []
-            for c in _movers(inst, draft, lo):
-                if _person_may_leave(inst, draft, c, lo) and (
-                    r.max_section_staff is None or draft.heads(hi) < r.max_section_staff
-                ):
-                    moves.append(
-                        (
-                            ("person", c.index, lo, hi),
-                            loads[hi],
-                            caps[hi] + c.capacity,
-                            loads[lo],
-                            caps[lo] - c.capacity,
-                        )
-                    )
-            for i in _duties_that_may_move(inst, draft, hi, lo):
-                moves.append(
-                    (
-                        ("duty", i, hi, lo),
-                        loads[hi] - inst.work[i],
-                        caps[hi],
-                        loads[lo] + inst.work[i],
-                        caps[lo],
-                    )
-                )
-            for move, l_hi, c_hi, l_lo, c_lo in moves:
-                h1, b1 = (x + y for x, y in zip(cost(l_hi, c_hi), cost(l_lo, c_lo), strict=True))
-                gain = (round(h0 - h1, 9), b0 - b1 - w.disruption * home(*move))
-                if (gain[0] > 0 or (gain[0] == 0 and gain[1] > 1e-9)) and (best is None or gain > best[0]):
-                    best = (gain, move)
+        best = best_move(loads, caps, pairs)
+        if best is None:
+            outside = {k for k in order if cost(loads[k], caps[k])[0] > 0}
+            pairs = [(lo, hi) for a, lo in enumerate(order) for hi in order[a + 1 :] if outside & {lo, hi}]
+            # people follow the work first (人随事走); task-force duties leave it only when that fails
+            best = best_move(loads, caps, pairs, wider=True) or best_move(loads, caps, pairs, key_tasks=True)
         if best is None:
             return
-        what, index, src, dst = best[1]
-        if what == "person":
-            draft.people[index][src] -= 1
-            draft.people[index][dst] += 1
-        else:
-            draft.slot_of_duty[index] = dst
+        for what, index, src, dst in best[1]:
+            if what == "person":
+                draft.people[index][src] -= 1
+                draft.people[index][dst] += 1
+            else:
+                draft.slot_of_duty[index] = dst
 
 
 def _person_may_leave(inst: Instance, draft: _Draft, c, k: int) -> bool:
@@ -534,10 +557,13 @@ def _person_may_leave(inst: Instance, draft: _Draft, c, k: int) -> bool:
     return c.rank is not Rank.CHIEF or chiefs > 1  # a section keeps its chief
 
 
-def _duties_that_may_move(inst: Instance, draft: _Draft, src: int, dst: int) -> list[int]:
+def _duties_that_may_move(
+    inst: Instance, draft: _Draft, src: int, dst: int, *, key_tasks: bool = False
+) -> list[int]:
     """Duties of slot ``src`` that may go to basic slot ``dst`` without breaking a rule the
     construction already settled (functions kept in one section, chains apart, pins, the
-    successor's largest share of its section's work)."""
+    successor's largest share of its section's work). Key-task duties stay in their task
+    force unless ``key_tasks``."""
     r, pins = inst.rules, inst.scenario.pins
     if inst.slots[dst].kind is not SectionKind.BASIC:
         return []
@@ -580,7 +606,9 @@ def _duties_that_may_move(inst: Instance, draft: _Draft, src: int, dst: int) -> 
     out = []
     for i in held:
         d = inst.duties[i]
-        if d.id in tied or d.function.value in r.single_section or d.function is Function.KEY_TASK:
+        if d.id in tied or d.function.value in r.single_section:
+            continue
+        if d.function is Function.KEY_TASK and not key_tasks:
             continue
         if r.separate_stages and d.chain and any(c == d.chain and st != d.stage for c, st in stages_dst):
             continue
