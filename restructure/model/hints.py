@@ -492,13 +492,8 @@ def _balance(inst: Instance, draft: _Draft) -> None:
                 x + y for x, y in zip(cost(loads[hi], caps[hi]), cost(loads[lo], caps[lo]), strict=True)
             )
             moves = []  # (steps, capacity from lo to hi, work from hi to lo)
-            if not key_tasks:
-                moves += [
-                    ((("person", c.index, lo, hi),), c.capacity, 0)
-                    for c in _movers(inst, draft, lo)
-                    if _person_may_leave(inst, draft, c, lo)
-                    and (r.max_section_staff is None or draft.heads(hi) < r.max_section_staff)
-                ]
+            if not key_tasks and (r.max_section_staff is None or draft.heads(hi) < r.max_section_staff):
+                moves += [((("person", c.index, lo, hi),), c.capacity, 0) for c in _leavers(inst, draft, lo)]
             if wider and not key_tasks:
                 moves += [
                     ((("person", a.index, lo, hi), ("person", b.index, hi, lo)), a.capacity - b.capacity, 0)
@@ -550,11 +545,13 @@ def _balance(inst: Instance, draft: _Draft) -> None:
                 draft.slot_of_duty[index] = dst
 
 
-def _person_may_leave(inst: Instance, draft: _Draft, c, k: int) -> bool:
+def _leavers(inst: Instance, draft: _Draft, k: int) -> list:
+    """The movers of slot k (``_movers``) one of whom may leave it: none at the minimum staff,
+    and a chief only where another chief stays (a section keeps its chief)."""
     if draft.heads(k) <= inst.rules.min_section_staff:
-        return False
+        return []
     chiefs = sum(draft.people[x.index][k] for x in inst.classes if x.rank is Rank.CHIEF)
-    return c.rank is not Rank.CHIEF or chiefs > 1  # a section keeps its chief
+    return [c for c in _movers(inst, draft, k) if c.rank is not Rank.CHIEF or chiefs > 1]
 
 
 def _duties_that_may_move(
