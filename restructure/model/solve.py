@@ -269,6 +269,16 @@ PHASES: tuple[tuple[str, float, bool], ...] = (
     ("bound", 0.35, False),
 )
 SMALL_PHASES: tuple[tuple[str, float, bool], ...] = (("full", 0.05, True), ("bound", 0.95, False))
+# The labelled layout gives CP-SAT's LNS phase's time to the bound phase. Its model takes 1.1-1.2 s
+# to presolve on a slower machine and its root LP as long again, so a 1 s LNS phase did little
+# but presolve, and a 3.3 s bound phase ended before its root LP (no bound). 7 labelled bundled
+# scenarios x 2 seeds, 10 s: bounds on 市场监管局 内设机构个数不变 0 -> 50 / 35, 自然资源局 0 / 18 ->
+# 24 / 21, its 内设机构个数不变 variant 0 / 0 -> 34 / 0; plans level (1,048 -> 1,050 summed).
+LABELLED_PHASES: tuple[tuple[str, float, bool], ...] = (
+    ("full", 0.1, True),
+    ("sections", 0.45, True),
+    ("bound", 0.45, False),
+)
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
 # against default_lp + max_lp (2 workers, seed 0): 4 s bound-only runs 19 -> 23 (市场监管局 个数不变),
@@ -307,7 +317,8 @@ def search(
         return raw
     best, bound, status, spent, solutions = dict(hinted), None, Status.FEASIBLE, 0.0, 0
     small = len(bm.vars.x) * bm.vars.inst.n_slots <= SMALL_MODEL
-    for phase, share, keep_hint in SMALL_PHASES if small else PHASES:
+    labelled = bm.vars.inst.layout is Layout.LABELLED
+    for phase, share, keep_hint in SMALL_PHASES if small else LABELLED_PHASES if labelled else PHASES:
         if stop is not None and stop.is_set():
             break
         if phase == "sections":
