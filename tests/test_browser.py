@@ -123,7 +123,7 @@ def test_planner_path_through_the_app(app_url: str, tmp_path: Path) -> None:
 
             def go(title: str) -> None:
                 sidebar.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
-                expect(main.get_by_role("heading", name=title, exact=True)).to_be_visible()
+                expect(main.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=15_000)
 
             def shot(name: str) -> None:
                 # Streamlit scrolls inside its main block, so the window grows to the content's height.
@@ -173,6 +173,9 @@ def test_planner_path_through_the_app(app_url: str, tmp_path: Path) -> None:
             go("既定调整")
             main.get_by_text("少调整：调整幅度权重提高到").click()
             main.get_by_role("button", name="应用既定调整并重新求解").click()
+            # the page reruns with the new weight before anything else is clicked (on a slow
+            # machine a navigation click during that rerun was lost)
+            expect(main.get_by_text("少调整（调整幅度权重已为", exact=False).first).to_be_visible()
             shot("05_pins_solving")
             go("优化方案")
             expect(main.get_by_text("第 2 次求解")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
