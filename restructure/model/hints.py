@@ -456,7 +456,8 @@ def _balance(inst: Instance, draft: _Draft) -> None:
 
     Moves are looked for between the extremes first (cheap, enough almost everywhere). When
     none helps and a section still lies outside the hard band, every pair with that section is
-    tried: people first, then a key-task duty may leave its task force for a standing section
+    tried: people first (a move, or a swap of two people of one rank and different capacity),
+    then a key-task duty may leave its task force for a standing section
     (a task force of 5 FTE of work and 3 people otherwise stays 80 % over the average when
     every other section is at its minimum staff: the city's 体育局)."""
     L, C, W = inst.total_work, inst.total_cap, inst.scale
@@ -504,7 +505,6 @@ def _balance(inst: Instance, draft: _Draft) -> None:
             moves += [
                 ((("duty", i, hi, lo),), 0, inst.work[i])
                 for i in _duties_that_may_move(inst, draft, hi, lo, key_tasks=key_tasks)
-                if not key_tasks or inst.duties[i].function is Function.KEY_TASK
             ]
             for steps, cap, work in moves:
                 h1, b1 = (
@@ -560,7 +560,7 @@ def _duties_that_may_move(
     """Duties of slot ``src`` that may go to basic slot ``dst`` without breaking a rule the
     construction already settled (functions kept in one section, chains apart, pins, the
     successor's largest share of its section's work). Key-task duties stay in their task
-    force unless ``key_tasks``."""
+    force; with ``key_tasks`` only they are listed."""
     r, pins = inst.rules, inst.scenario.pins
     if inst.slots[dst].kind is not SectionKind.BASIC:
         return []
@@ -605,7 +605,7 @@ def _duties_that_may_move(
         d = inst.duties[i]
         if d.id in tied or d.function.value in r.single_section:
             continue
-        if d.function is Function.KEY_TASK and not key_tasks:
+        if (d.function is Function.KEY_TASK) is not key_tasks:
             continue
         if r.separate_stages and d.chain and any(c == d.chain and st != d.stage for c, st in stages_dst):
             continue
