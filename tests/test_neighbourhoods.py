@@ -188,4 +188,6 @@ def test_the_working_copy_frees_each_neighbourhood_and_fixes_the_rest():
     work.fix_outside(plan, free=set(range(inst.n_slots)))
     assert {var.index: domain(var) for var in _decisions(bm)} == original
     # the original model is never touched
-    assert {var.index: tuple(bm.model.proto.variables[var.index].domain) for var in _decisions(bm)} == original
+    assert {
+        var.index: tuple(bm.model.proto.variables[var.index].domain) for var in _decisions(bm)
+    } == original
