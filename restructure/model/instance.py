@@ -27,9 +27,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cached_property
 
-from restructure.check import cohesion_groups, live_key_tasks
+from restructure.check import live_key_tasks
 from restructure.domain import (
     Department,
     Duty,
@@ -136,14 +135,6 @@ class Instance:
 
     def deputies_total(self) -> int:
         return sum(c.size for c in self.classes if c.rank is Rank.DEPUTY)
-
-    @cached_property
-    def groups(self) -> dict[str, tuple[int, ...]]:
-        """Business line (or related lines) -> its duties' indices, sorted by name: what cohesion
-        keeps together, the same list the checker counts (``check.cohesion_groups``)."""
-        related = self.scenario.objective.related_groups
-        lines = cohesion_groups(self.dept, related)
-        return {g: tuple(self.duty_index[d] for d in lines[g]) for g in sorted(lines)}
 
     def duties_of_function(self, f: Function) -> list[int]:
         return [i for i, d in enumerate(self.duties) if d.function is f]

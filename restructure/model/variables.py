@@ -59,8 +59,6 @@ class Vars:
         self.n = [[model.new_int_var(0, c.size, f"n[{c.index},{k}]") for k in K] for c in inst.classes]
         # succ[s][k]: today's section s is continued by slot k
         self.succ = {s: [model.new_bool_var(f"succ[{s},{k}]") for k in K] for s in inst.today}
-        # present[g][k]: business line g has a duty in slot k (``assignment`` ties it to x)
-        self.present = {g: [model.new_bool_var(f"group[{g},{k}]") for k in K] for g in inst.groups}
         # the per-section cap is a (switchable) rule, not the domain
         most = max(inst.dept.leadership_posts, inst.rules.max_deputies_per_section, 0)
         self.deputy_posts = [model.new_int_var(0, most, f"dp[{k}]") for k in K]

@@ -7,14 +7,25 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from restructure.check import cohesion_groups
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
+
+
+def groups(inst: Instance) -> dict[str, list[int]]:
+    """group -> duty indices, the same list the checker counts (``check.cohesion_groups``)."""
+    related = inst.scenario.objective.related_groups
+    return {g: [inst.duty_index[d] for d in ids] for g, ids in cohesion_groups(inst.dept, related).items()}
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
     K = range(inst.n_slots)
     splits = []
-    for g, present in v.present.items():  # which slots each line is in (``assignment``)
+    for g, duties in sorted(groups(inst).items()):
+        present = [m.new_bool_var(f"group[{g},{k}]") for k in K]
+        for k in K:
+            for i in duties:
+                m.add_implication(v.x[i][k], present[k])
         # a non-negative variable, so that the objective's trivial bound is 0, not -|groups|
         split = m.new_int_var(0, inst.n_slots - 1, f"split[{g}]")
         m.add(split >= sum(present) - 1)
