@@ -162,7 +162,7 @@ def test_the_working_copy_frees_each_neighbourhood_and_fixes_the_rest():
     """One copy serves every try: a try fixes every decision outside its sections to the plan,
     and the next try gets the sections the last one fixed back with their own domains."""
     from restructure.model import hints
-    from restructure.model.neighbourhoods import _WorkingCopy
+    from restructure.model.neighbourhoods import _decisions, _WorkingCopy
     from restructure.model.solve import add_hint
 
     sc = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
@@ -171,7 +171,7 @@ def test_the_working_copy_frees_each_neighbourhood_and_fixes_the_rest():
     plan = add_hint(bm, hints.from_today(inst))
     assert plan is not None
     work = _WorkingCopy(bm)
-    original = {var.index: tuple(bm.model.proto.variables[var.index].domain) for var in bm.vars.decisions()}
+    original = {var.index: tuple(bm.model.proto.variables[var.index].domain) for var in _decisions(bm)}
 
     def domain(var):
         return tuple(work.model.proto.variables[var.index].domain)
@@ -186,8 +186,8 @@ def test_the_working_copy_frees_each_neighbourhood_and_fixes_the_rest():
     assert domain(x[in_0][1]) == (plan["x"][in_0][1],) * 2
     assert domain(n[0][2]) == original[n[0][2].index]
     work.fix_outside(plan, free=set(range(inst.n_slots)))
-    assert {var.index: domain(var) for var in bm.vars.decisions()} == original
+    assert {var.index: domain(var) for var in _decisions(bm)} == original
     # the original model is never touched
     assert {
-        var.index: tuple(bm.model.proto.variables[var.index].domain) for var in bm.vars.decisions()
+        var.index: tuple(bm.model.proto.variables[var.index].domain) for var in _decisions(bm)
     } == original

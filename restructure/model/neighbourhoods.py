@@ -74,7 +74,7 @@ class _WorkingCopy:
         self.bm = bm
         self.model = bm.model.clone()  # carries the model's hint: the best plan
         self._proto_vars = self.model.proto.variables
-        self._domains = {var.index: tuple(self._proto_vars[var.index].domain) for var in bm.vars.decisions()}
+        self._domains = {var.index: tuple(self._proto_vars[var.index].domain) for var in _decisions(bm)}
 
     def fix_outside(self, values: dict, free: set[int]) -> cp_model.CpModel:
         v = self.bm.vars
@@ -106,6 +106,14 @@ class _WorkingCopy:
         lo, hi = self._domains[var.index] if value is None else (value, value)
         domain = self._proto_vars[var.index].domain
         domain[0], domain[1] = lo, hi
+
+
+def _decisions(bm: BuiltModel):
+    v = bm.vars
+    for row in (*v.x, *v.n, *v.succ.values()):
+        yield from row
+    yield from v.deputy_posts
+    yield from v.active
 
 
 def improve(

@@ -64,13 +64,6 @@ class Vars:
         self.deputy_posts = [model.new_int_var(0, most, f"dp[{k}]") for k in K]
         self._main: dict[tuple[int, Function], cp_model.IntVar] | None = None
 
-    def decisions(self):
-        """Every decision variable, in one fixed order: x, n, succ, deputy_posts, active."""
-        for row in (*self.x, *self.n, *self.succ.values()):
-            yield from row
-        yield from self.deputy_posts
-        yield from self.active
-
     # --- expressions ------------------------------------------------------------------
     def load(self, k: int) -> cp_model.LinearExpr:
         return cp_model.LinearExpr.weighted_sum([row[k] for row in self.x], list(self.inst.work))
