@@ -126,7 +126,7 @@ def test_a_found_plan_is_scored_with_tight_penalties():
     from ortools.sat.python import cp_model
 
     from restructure.model import hints
-    from restructure.model.neighbourhoods import _WorkingCopy
+    from restructure.model.neighbourhoods import _fixed_outside
     from restructure.model.solve import add_hint, evaluate
 
     sc = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
@@ -135,7 +135,7 @@ def test_a_found_plan_is_scored_with_tight_penalties():
     tight = add_hint(bm, hints.from_today(inst))
     assert tight is not None
     # the same plan with every penalty variable as high as the constraints let it be
-    loose_model = _WorkingCopy(bm).fix_outside(tight, free=set())
+    loose_model = _fixed_outside(bm, tight, free=set())
     terms = [
         coefficient(bm.weights[p.name], p.unit) * p.expr
         for p in bm.penalties
@@ -156,38 +156,3 @@ def test_a_found_plan_is_scored_with_tight_penalties():
     units = soft_terms(sc.department, sections, sc)
     checked = sum(weights[k] * v for k, v in units.items() if k != "structure")
     assert checked - 1e-6 <= scored["objective"] <= checked + weights["balance"] * 0.1 * len(sections) + 1e-6
-
-
-def test_the_working_copy_frees_each_neighbourhood_and_fixes_the_rest():
-    """One copy serves every try: a try fixes every decision outside its sections to the plan,
-    and the next try gets the sections the last one fixed back with their own domains."""
-    from restructure.model import hints
-    from restructure.model.neighbourhoods import _decisions, _WorkingCopy
-    from restructure.model.solve import add_hint
-
-    sc = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
-    inst = prepare(sc)
-    bm = build(inst, leave_out=frozenset({"structure"}))
-    plan = add_hint(bm, hints.from_today(inst))
-    assert plan is not None
-    work = _WorkingCopy(bm)
-    original = {var.index: tuple(bm.model.proto.variables[var.index].domain) for var in _decisions(bm)}
-
-    def domain(var):
-        return tuple(work.model.proto.variables[var.index].domain)
-
-    work.fix_outside(plan, free={0, 1})
-    x, n = bm.vars.x, bm.vars.n
-    in_0 = next(i for i, row in enumerate(plan["x"]) if row[0] == 1)
-    assert domain(x[in_0][1]) == original[x[in_0][1].index]  # free: may move from 0 to 1
-    assert domain(x[in_0][2]) == (0, 0)  # fixed: may not go to a section outside
-    assert domain(n[0][2]) == (plan["n"][0][2],) * 2
-    work.fix_outside(plan, free={2, 3})
-    assert domain(x[in_0][1]) == (plan["x"][in_0][1],) * 2
-    assert domain(n[0][2]) == original[n[0][2].index]
-    work.fix_outside(plan, free=set(range(inst.n_slots)))
-    assert {var.index: domain(var) for var in _decisions(bm)} == original
-    # the original model is never touched
-    assert {
-        var.index: tuple(bm.model.proto.variables[var.index].domain) for var in _decisions(bm)
-    } == original
