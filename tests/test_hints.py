@@ -176,3 +176,36 @@ def test_the_sketch_lets_key_task_work_leave_a_task_force_it_cannot_staff():
     assert 5 <= len(force.duties) < 8
     assert all(len(sec.staff) == 3 for sec in sections)
     assert sorted(p for sec in sections for p in sec.staff if p.startswith("T")) == sorted(force.staff)
+
+
+def test_the_sketch_gives_a_section_without_a_chief_a_spare_chief():
+    """Two of three sections merge, so one section has two chiefs while the task force, staffed
+    by staff members only, has none: a chief goes to the task force and a staff member of the
+    same capacity comes back. Every chief post is then held by a current chief, and the heads
+    of both sections stay as they were."""
+    from builders import duty, key_task, person, scenario, section, staff_for
+
+    from restructure.domain import Rank, Rules
+
+    secs = [section(s) for s in ("S1", "S2", "S3")] + [section("T", "专班", kind="dynamic", chief=0)]
+    duties = [duty(f"D{s}{j}", s, 1.5, group=s) for s in ("S1", "S2", "S3") for j in (1, 2)]
+    duties += [duty(f"K{j}", "T", 1.0, function="key_task", key_task="KT1", group="KT") for j in range(3)]
+    staff = staff_for("S1", 3) + staff_for("S2", 3) + staff_for("S3", 3)
+    staff += [person(f"T{j}", "T") for j in range(3)]
+    rules = Rules(
+        max_basic_sections=2,
+        min_section_staff=3,
+        max_load_deviation=1.0,
+        max_nonbusiness_section_share=1.0,
+        single_section=(),
+    )
+    sc = scenario(secs, duties, staff, rules=rules, key_tasks=(key_task("KT1", "重点工作"),))
+    assert _sketch_violations(sc) == []
+    inst = prepare(sc)
+    sections = sections_from_values(inst, hints.from_today(inst))
+    chiefs = {p.id for p in sc.department.staff if p.rank is Rank.CHIEF}
+    assert len(sections) == 3
+    assert all(len(chiefs & set(sec.staff)) == 1 for sec in sections)  # no vacancy, no chief left over
+    force = next(sec for sec in sections if sec.kind.value == "dynamic")
+    assert len(force.staff) == 3 and len([p for p in force.staff if p.startswith("T")]) == 2
+    assert sorted(len(sec.staff) for sec in sections) == [3, 3, 6]

@@ -16,8 +16,9 @@ structure, or a previous plan (so a re-solve after a pin stays close to what the
    when that section is of the same kind (on a tie, one that continues no other section yet);
 5. people follow their section (人随事走); a dynamic section takes people from where its duties
    came from; then one person at a time moves from the least to the most loaded section until
-   every section is inside the balance band; people named in ``together`` or ``apart`` are
-   placed as those rules ask;
+   every section is inside the balance band; a section without a current chief swaps a staff
+   member for a spare chief of a section that has two; people named in ``together`` or
+   ``apart`` are placed as those rules ask;
 6. deputy posts go where the deputies (and chiefs without a chief post) are.
 
 The result need not keep every rule: ``add_hint`` checks it, and the solve repairs what it breaks.
@@ -78,6 +79,7 @@ def from_today(inst: Instance) -> dict:
     _successors(inst, draft)
     _place_people(inst, draft, group_slot)
     _balance(inst, draft)
+    _a_chief_for_each_section(inst, draft)
     _people_together_and_apart(inst, draft)
     return _as_values(inst, draft)
 
@@ -437,6 +439,42 @@ def _people_together_and_apart(inst: Instance, draft: _Draft) -> None:
             options = [k for k in draft.used() if k not in taken and k not in fixed]
             if options:
                 move(item, max(options, key=lambda k: (draft.load(k) - draft.capacity(k), -k)))
+
+
+def _a_chief_for_each_section(inst: Instance, draft: _Draft) -> None:
+    """A section without a current chief takes one from a section that has two or more, and
+    gives back a staff member of the same capacity.
+
+    Why: its chief post is then filled by a current chief, and that chief keeps a chief post
+    (the posts term, 2 units a swap). Both sections keep their heads and capacity, so the
+    balance band and the staffing floors hold as before."""
+    fixed = {s.index for s in inst.slots if s.pinned}
+    used = [k for k in draft.used() if k not in fixed]
+
+    def chiefs(k: int) -> int:
+        return sum(draft.people[c.index][k] for c in inst.classes if c.rank is Rank.CHIEF)
+
+    for k in used:
+        if chiefs(k):
+            continue
+        for donor in sorted((d for d in used if chiefs(d) > 1), key=lambda d: (-chiefs(d), d)):
+            swap = next(
+                (
+                    (chief, staff)
+                    for chief in _movers(inst, draft, donor)
+                    if chief.rank is Rank.CHIEF
+                    for staff in _movers(inst, draft, k)
+                    if staff.rank is Rank.STAFF and staff.capacity == chief.capacity
+                ),
+                None,
+            )
+            if swap is not None:
+                chief, staff = swap
+                draft.people[chief.index][donor] -= 1
+                draft.people[chief.index][k] += 1
+                draft.people[staff.index][k] -= 1
+                draft.people[staff.index][donor] += 1
+                break
 
 
 def _movers(inst: Instance, draft: _Draft, k: int) -> list:
