@@ -63,6 +63,10 @@ class _Draft:
     def heads(self, k: int) -> int:
         return sum(row[k] for row in self.people)
 
+    def chiefs(self, k: int) -> int:
+        """Current chiefs (正职) in slot k."""
+        return sum(self.people[c.index][k] for c in self.inst.classes if c.rank is Rank.CHIEF)
+
     def used(self) -> list[int]:
         return sorted(set(self.slot_of_duty))
 
@@ -450,14 +454,10 @@ def _a_chief_for_each_section(inst: Instance, draft: _Draft) -> None:
     balance band and the staffing floors hold as before."""
     fixed = {s.index for s in inst.slots if s.pinned}
     used = [k for k in draft.used() if k not in fixed]
-
-    def chiefs(k: int) -> int:
-        return sum(draft.people[c.index][k] for c in inst.classes if c.rank is Rank.CHIEF)
-
     for k in used:
-        if chiefs(k):
+        if draft.chiefs(k):
             continue
-        for donor in sorted((d for d in used if chiefs(d) > 1), key=lambda d: (-chiefs(d), d)):
+        for donor in sorted((d for d in used if draft.chiefs(d) > 1), key=lambda d: (-draft.chiefs(d), d)):
             swap = next(
                 (
                     (chief, staff)
@@ -588,8 +588,7 @@ def _leavers(inst: Instance, draft: _Draft, k: int) -> list:
     and a chief only where another chief stays (a section keeps its chief)."""
     if draft.heads(k) <= inst.rules.min_section_staff:
         return []
-    chiefs = sum(draft.people[x.index][k] for x in inst.classes if x.rank is Rank.CHIEF)
-    return [c for c in _movers(inst, draft, k) if c.rank is not Rank.CHIEF or chiefs > 1]
+    return [c for c in _movers(inst, draft, k) if c.rank is not Rank.CHIEF or draft.chiefs(k) > 1]
 
 
 def _duties_that_may_move(
@@ -706,8 +705,7 @@ def _deputy_posts(inst: Instance, draft: _Draft, h: dict, used: list[int]) -> No
 
     def leaders(k: int) -> int:  # deputies there, and chiefs beyond the one who heads it
         dep = sum(draft.people[c.index][k] for c in inst.classes if c.rank is Rank.DEPUTY)
-        chiefs = sum(draft.people[c.index][k] for c in inst.classes if c.rank is Rank.CHIEF)
-        return dep + max(0, chiefs - 1)
+        return dep + max(0, draft.chiefs(k) - 1)
 
     for k in sorted(free, key=lambda k: (-leaders(k), -draft.heads(k), k)):
         give = min(spare, room[k], leaders(k))
