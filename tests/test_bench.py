@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from builders import duty, scenario, section, staff_for
 
-from restructure.bench.run import Row, bench_instances, render_markdown
+from restructure.bench.run import Row, bench_instances, check_targets, render_markdown
 from restructure.domain import Rules, SolverSettings
 
 
@@ -41,23 +41,25 @@ def test_three_methods_agree_on_the_optimum():
     assert by["highs mip"].time_to_target_s is not None
 
 
-def test_markdown_table_states_speed_ups_and_who_was_better():
-    def row(method, objective, own_best, shipped_as_good=None, reaches=None):
-        return Row(
-            instance="x",
-            method=method,
-            duties=6,
-            staff=8,
-            status="feasible",
-            seconds=10.0,
-            first_plan_s=0.1,
-            objective=objective,
-            bound=1.0,
-            time_to_target_s=reaches,
-            time_to_own_best_s=own_best,
-            shipped_time_to_this_s=shipped_as_good,
-        )
+def row(method, objective, own_best, shipped_as_good=None, reaches=None, **kw):
+    fields = dict(
+        instance="x",
+        method=method,
+        duties=6,
+        staff=8,
+        status="feasible",
+        seconds=10.0,
+        first_plan_s=0.1,
+        objective=objective,
+        bound=1.0,
+        time_to_target_s=reaches,
+        time_to_own_best_s=own_best,
+        shipped_time_to_this_s=shipped_as_good,
+    )
+    return Row(**{**fields, **kw})
 
+
+def test_markdown_table_states_speed_ups_and_who_was_better():
     rows = [
         row("cp-sat shipped", 5.0, 0.1),
         # the rival needed 1.0 s for a plan of 9 points; the shipped planner had one at 0.1 s
@@ -68,7 +70,52 @@ def test_markdown_table_states_speed_ups_and_who_was_better():
     ]
     md = render_markdown(rows, {"machine": "test", "workers": 2})
     lines = md.splitlines()
-    assert any(line.startswith("| x | highs mip |") and line.endswith("| 10.0x |") for line in lines)
+    assert any(line.startswith("| 0 | x | highs mip |") and line.endswith("| 10.0x |") for line in lines)
     assert any("| x | cp-sat naive |" in line and line.endswith("| 0.60 | 0.10 | 6.0x |") for line in lines)
     assert any(line.endswith("| rival better |") for line in lines)
     assert any(line.endswith("| rival: no plan |") for line in lines)
+
+
+def test_targets_are_counted_per_seed_and_every_miss_is_named():
+    rows = [
+        # seed 0: a department proven in 2 s, a large one with a gap; the naive model 20x slower
+        # on the first, HiGHS better than the planner on it
+        row("cp-sat shipped", 5.0, 0.1, instance="dept", status="optimal", seconds=2.0, seed=0),
+        row("cp-sat naive", 5.0, 2.0, shipped_as_good=0.1, instance="dept", seed=0),
+        row("highs mip", 4.0, 1.0, instance="dept", seed=0),
+        row(
+            "cp-sat shipped",
+            300.0,
+            30.0,
+            instance="big",
+            duties=1000,
+            staff=500,
+            first_plan_s=1.2,
+            bound=280.0,
+            gap_points=20.0,
+            gap_fte=2.0,
+            gap_moves=10.0,
+            seed=0,
+        ),
+        row("highs mip", None, None, instance="big", duties=1000, staff=500, seed=0),
+        # seed 1: the department not proven and its first plan too late; the naive model 3x
+        row("cp-sat shipped", 6.0, 1.5, instance="dept", first_plan_s=1.5, gap_points=2.0, seed=1),
+        row("cp-sat naive", 6.0, 0.9, shipped_as_good=0.3, instance="dept", seed=1),
+    ]
+    got = {(c.target, c.seed): c for c in check_targets(rows)}
+    assert (got["first_plan", 0].met, got["first_plan", 0].of) == (1, 1)
+    assert (got["proven", 0].met, got["proven", 0].of) == (1, 1)
+    assert (got["speed_naive", 0].met, got["speed_naive", 0].of) == (1, 1)
+    # HiGHS: a better plan on dept is a miss; no plan on big is not counted at all
+    assert (got["speed_highs", 0].met, got["speed_highs", 0].of) == (0, 1)
+    assert got["speed_highs", 0].misses == ("dept: rival better",)
+    assert (got["large_plan", 0].met, got["large_plan", 0].of) == (1, 1)
+    assert got["first_plan", 1].misses == ("dept: 1.50 s",)
+    assert got["proven", 1].misses == ("dept: feasible, gap 2 points (– FTE / – moves)",)
+    assert got["speed_naive", 1].misses == ("dept: 3.0x",)
+    assert (got["speed_highs", 1].met, got["speed_highs", 1].of) == (0, 0)
+
+    md = render_markdown(rows, {"machine": "test", "workers": 2})
+    assert "| proven optimal within 10 s at department scale | 1 of 1 | 0 of 1 |" in md
+    assert "- seed 1, speed_naive: dept: 3.0x" in md
+    assert "- seed 0, big: objective 300, bound 280, gap 20 points = 2 FTE or 10 moves" in md
