@@ -33,7 +33,7 @@ def _assumption_solve(
     bm = build(inst, switchable=True, with_objective=False)
     lits = {lit.index: lit for lit in bm.guard.literals}
     # cores come from one worker; a plain feasibility check may use the whole portfolio
-    params = replace(settings, workers=1, deterministic=False)
+    params = replace(settings, workers=1 if core else settings.workers, deterministic=False)
     if not core:
         # a plain yes/no: rules fixed on or off by constraints search far better than assumptions
         for i, lit in lits.items():
@@ -55,12 +55,31 @@ def explain_infeasible(
     registry = probe.guard.registry
     everything = list(registry)
     status, core, _ = _assumption_solve(inst, settings, everything, time_limit_s)
-    if status is not Status.INFEASIBLE:
-        return Explanation(
-            note_zh="求解器未能在时限内确认冲突所在的规则。",
-            note_en="The solver could not pin down the conflicting rules within the time limit.",
-        )
-    members = list(core or [])
+    if status is Status.INFEASIBLE:
+        members = list(core or [])
+
+        def infeasible(trial: list[int]) -> tuple[Status, list[int] | None]:
+            st, smaller, _ = _assumption_solve(inst, settings, trial, time_limit_s)
+            return st, smaller
+
+    else:
+        # Assumptions can leave the search far behind a plain solve with the rules fixed (a
+        # science bureau with 13 people, 4 sections and at most 3 per section: unknown after
+        # 5 s with assumptions, infeasible in 0.1 s fixed). Then the conflict is found by
+        # deletion from all rules, one plain solve per rule.
+        st, _, _ = _assumption_solve(inst, settings, everything, time_limit_s, core=False)
+        if st is not Status.INFEASIBLE:
+            return Explanation(
+                note_zh="求解器未能在时限内确认冲突所在的规则。",
+                note_en="The solver could not pin down the conflicting rules within the time limit.",
+            )
+        members = everything
+
+        def infeasible(trial: list[int]) -> tuple[Status, list[int] | None]:
+            st, _, _ = _assumption_solve(inst, settings, trial, time_limit_s, core=False)
+            return st, None
+
+    members, proven = _shrink(members, infeasible) if members else ([], True)
     if not members:
         return Explanation(
             confirmed=_confirm(inst, settings, [], time_limit_s),
@@ -69,21 +88,6 @@ def explain_infeasible(
             note_en="No plan exists even with every adjustable rule relaxed: the staff or duty data cannot form "
             "sections at all (e.g. fewer people than the minimum per section).",
         )
-    needed: set[int] = set()
-    proven = True
-    i = 0
-    while i < len(members):
-        trial = members[:i] + members[i + 1 :]
-        st, smaller, _ = _assumption_solve(inst, settings, trial, time_limit_s)
-        if st is Status.INFEASIBLE:
-            keep = set(smaller or trial)
-            members = [m for m in trial if m in keep]
-            i = sum(1 for m in members if m in needed)  # revisit what is not yet shown needed
-            continue
-        if not st.has_plan:
-            proven = False  # could not show the member is needed; keep it, say so
-        needed.add(members[i])
-        i += 1
     confirmed = _confirm(inst, settings, members, time_limit_s)
     conflicts = tuple(
         Finding(registry[m].rule, registry[m].instance, "conflict", registry[m].zh, registry[m].en)
@@ -131,6 +135,32 @@ def explain_infeasible(
         note_zh=zh,
         note_en=en,
     )
+
+
+def _shrink(members: list[int], infeasible) -> tuple[list[int], bool]:
+    """Deletion: drop each member in turn; when the rest is still infeasible it was not needed
+    (and a smaller core, when the check returns one, drops more at once). Returns the members
+    left and whether each was shown needed (a check that ran out of time keeps its member)."""
+    needed: set[int] = set()
+    unsure: set[int] = set()  # kept because its check ran out of time, not shown needed
+    i = 0
+    while i < len(members):
+        trial = members[:i] + members[i + 1 :]
+        st, smaller = infeasible(trial)
+        if st is Status.INFEASIBLE:
+            keep = set(smaller or trial)
+            members = [m for m in trial if m in keep]
+            i = sum(1 for m in members if m in needed)  # revisit what is not yet shown needed
+            continue
+        if not st.has_plan:
+            unsure.add(members[i])
+        needed.add(members[i])
+        i += 1
+    for m in [m for m in members if m in unsure]:  # ask again of the final, smaller set
+        st, _ = infeasible([x for x in members if x != m])
+        if st.has_plan:
+            unsure.discard(m)
+    return members, not unsure.intersection(members)
 
 
 def _confirm(inst: Instance, settings: SolverSettings, members: list[int], time_limit_s: float) -> bool:
