@@ -20,7 +20,7 @@ from rich.text import Text
 from restructure.domain import Function, Scenario
 from restructure.errors import InputError, Problem
 from restructure.generate import generate_department
-from restructure.i18n import function_name, label, problem_text
+from restructure.i18n import fixed, function_name, label, problem_text, significant
 from restructure.io import write_department
 from restructure.scenario import load_department_as_scenario, load_scenario, scenario_to_toml
 from restructure.validate import summarize_department
@@ -254,7 +254,7 @@ def _store_or_exit(store: Path | None, lang: str, console: Console, *, must_exis
 def _num(value: Any, digits: int = 3) -> str:
     if value is None or value == "":
         return ""
-    return f"{value:.{digits}g}" if isinstance(value, float) else str(value)
+    return significant(value, digits) if isinstance(value, float) else str(value)
 
 
 STORE_HELP = "Run store (SQLite); default $RESTRUCTURE_STORE or runs/restructure.sqlite."
@@ -371,8 +371,8 @@ def batch(
     console.print(
         _say(
             lang,
-            f"求解 {result.solved} 个，跳过已完成 {result.skipped} 个，失败 {result.failed} 个；用时 {result.seconds:.1f} 秒。汇总：{result.summary_csv}",
-            f"Solved {result.solved}, resumed {result.skipped}, failed {result.failed} in {result.seconds:.1f} s. "
+            f"求解 {result.solved} 个，跳过已完成 {result.skipped} 个，失败 {result.failed} 个；用时 {fixed(result.seconds, 1)} 秒。汇总：{result.summary_csv}",
+            f"Solved {result.solved}, resumed {result.skipped}, failed {result.failed} in {fixed(result.seconds, 1)} s. "
             f"Summary: {result.summary_csv}",
         )
     )
@@ -619,14 +619,14 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
         f"目标值 {_num(s.objective)}",
         f"下界 {_num(s.bound)}",
         gap_text(s, "zh"),
-        f"用时 {s.seconds:.1f} 秒（首个方案 {_num(s.first_solution_s, 2)} 秒）",
+        f"用时 {fixed(s.seconds, 1)} 秒（首个方案 {_num(s.first_solution_s, 2)} 秒）",
     ]
     en_parts = [
         f"result: {STATUS[plan.status][1]}",
         f"objective {_num(s.objective)}",
         f"bound {_num(s.bound)}",
         gap_text(s, "en"),
-        f"{s.seconds:.1f} s (first plan at {_num(s.first_solution_s, 2)} s)",
+        f"{fixed(s.seconds, 1)} s (first plan at {_num(s.first_solution_s, 2)} s)",
     ]
     console.print(
         Text(
@@ -655,7 +655,7 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
             Text(sec.name),
             str(len(sec.duties)),
             str(len(sec.staff)),
-            f"{sec.workload_fte:.1f}",
+            fixed(sec.workload_fte, 1),
             f"{sec.chief_posts}/{sec.deputy_posts}",
             Text(names.get(sec.chief or "", "—")),
         )
@@ -668,7 +668,7 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
             Text(label_),
             str(len(sec.duties)),
             str(len(sec.staff)),
-            f"{sec.workload_fte:.1f}",
+            fixed(sec.workload_fte, 1),
             f"{sec.chief_posts}/{sec.deputy_posts}",
             Text(names.get(sec.chief or "", _say(lang, "空缺", "vacant"))),
         )

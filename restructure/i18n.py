@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from restructure.domain import Function, SolverInfo, Status
 from restructure.errors import Problem
 from restructure.terms import FUNCTION_EN, FUNCTION_ZH
@@ -42,6 +44,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "cannot_read": ("无法读取：{reason}", "Cannot read: {reason}"),
     "cannot_write": ("无法写入：{reason}", "Cannot write: {reason}"),
 }
+
+
+def fixed(value: float, places: int) -> str:
+    """``value`` with ``places`` decimals, halves rounded up (2.25 -> 2.3, like 2.75 -> 2.8).
+
+    Python's own formatting rounds the binary value half to even, so a planner would see 2.25
+    as 2.2 and 2.75 as 2.8; rounding the shortest decimal form half up reads the same both ways.
+    """
+    d = Decimal(repr(float(value)))
+    if not d.is_finite():
+        return str(value)
+    return f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """Like ``f"{value:.{digits}g}"`` (no trailing zeros, exponent for very large or small
+    numbers), but with halves rounded up as in ``fixed``."""
+    d = Decimal(repr(float(value)))
+    if not d.is_finite():
+        return str(value)
+    if d.is_zero():
+        return "0"
+    r = d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+    if not -4 <= r.adjusted() < digits:
+        return f"{float(r):.{digits}g}"  # r has at most `digits` digits: no second rounding
+    text = f"{r:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def label(key: str, lang: str, **values: object) -> str:

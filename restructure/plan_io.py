@@ -299,6 +299,14 @@ def neutralise_formula(value: Any) -> Any:
     return value
 
 
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: booleans as the input contract writes them (``true``/``false``,
+    what the loader reads back for ``movable``; Python would write ``True``), formulas neutralised."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise_formula(value)
+
+
 def write_csv_rows(path: Path, rows: list[dict[str, Any]], *, columns: list[str] | None = None) -> None:
     cols = columns or (list(rows[0]) if rows else [])
     with path.open(
@@ -307,7 +315,7 @@ def write_csv_rows(path: Path, rows: list[dict[str, Any]], *, columns: list[str]
         w = csv.DictWriter(fh, fieldnames=[neutralise_formula(c) for c in cols])
         w.writeheader()
         for r in rows:
-            w.writerow({neutralise_formula(k): neutralise_formula(v) for k, v in r.items()})
+            w.writerow({neutralise_formula(k): csv_cell(v) for k, v in r.items()})
 
 
 def write_plan(plan: Plan, department: Department, out_dir: str | Path) -> list[Path]:
