@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from restructure.domain import Function, SolverInfo, Status
+from restructure.domain import Function, Plan, SolverInfo, Status
 from restructure.errors import Problem
-from restructure.terms import FUNCTION_EN, FUNCTION_ZH
+from restructure.terms import FUNCTION_EN, FUNCTION_ZH, STATUS
 
 LANGS = ("zh", "en")
 
@@ -111,3 +111,44 @@ def gap_text(info: SolverInfo, lang: str) -> str:
         return f"a better plan could save at most {points:g} points{tail}"
     tail = f"（约合{'或'.join(worth_zh)}）" if worth_zh else ""
     return f"至多还可改善{points:g}分{tail}"
+
+
+def failure_texts(plan: Plan) -> dict[str, list[str]]:
+    """Why a solve gave no plan, as lines per language ("zh", "en"): the verdict, the note, each
+    rule in conflict and, for a conflict, whether an independent re-solve confirmed it and
+    whether it is minimal. Explanations are owed in both languages, so both are built."""
+    ex = plan.explanation
+    zh_status, en_status = STATUS[plan.status]
+    zh = [f"结果：{zh_status}", ex.note_zh]
+    en = [f"result: {en_status}", ex.note_en]
+    found = ex.binding if plan.status is Status.INVALID else ex.conflicts
+    zh += [f"  · {f.zh}" for f in found]
+    en += [f"  · {f.en}" for f in found]
+    if ex.conflicts:
+        zh.append(
+            (
+                "已由独立的重新求解确认：这些规则同时要求时无可行方案"
+                if ex.confirmed
+                else "未能由独立的重新求解确认"
+            )
+            + "；"
+            + (
+                "且为最小冲突：缺少其中任何一条，其余几条就不再冲突。"
+                if ex.minimal
+                else "未证明为最小冲突：其中可能有不必要的规则。"
+            )
+        )
+        en.append(
+            (
+                "Confirmed by an independent re-solve: no plan keeps all of these rules"
+                if ex.confirmed
+                else "Not confirmed by an independent re-solve"
+            )
+            + "; "
+            + (
+                "minimal: without any one of them, the others no longer conflict."
+                if ex.minimal
+                else "not shown to be minimal: it may include rules that are not needed."
+            )
+        )
+    return {"zh": [line for line in zh if line], "en": [line for line in en if line]}

@@ -318,10 +318,30 @@ def write_csv_rows(path: Path, rows: list[dict[str, Any]], *, columns: list[str]
             w.writerow({neutralise_formula(k): csv_cell(v) for k, v in r.items()})
 
 
+# Every file write_plan may write, and nothing else: what remove_plan_files may delete.
+PLAN_FILES = ("plan.json", *(f"{name}.csv" for name in TABLE_NAMES))
+
+
+def remove_plan_files(out_dir: str | Path) -> list[Path]:
+    """Delete the plan files of an earlier run in ``out_dir`` (only the names in PLAN_FILES;
+    anything else a planner keeps there stays), so that a run ending without a checked plan
+    never leaves an older plan beside its own status. Returns what was removed."""
+    out = Path(out_dir)
+    removed = []
+    for name in PLAN_FILES:
+        path = out / name
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def write_plan(plan: Plan, department: Department, out_dir: str | Path) -> list[Path]:
-    """Write plan.json and, when there is a plan, sections/duties/staff/changes CSV files."""
+    """Write plan.json and, when there is a plan, sections/duties/staff/changes CSV files;
+    an earlier run's plan files in ``out_dir`` are removed first (see remove_plan_files)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    remove_plan_files(out)
     written = [out / "plan.json"]
     written[0].write_text(plan_to_json(plan), encoding="utf-8")
     if plan.has_plan:
