@@ -1,6 +1,6 @@
 """plan.json and the plan's tables: the one place that turns a Plan into files and back.
 
-The JSON keys follow the output contract (department-data.md, section 3) and add what the
+The JSON keys follow the output contract (docs/data-contract.md, section 3) and add what the
 project needs (names, main functions, changes, per-term breakdown). ``plan_tables`` builds the
 four implementation tables (sections, duties, staff, changes) as plain rows; the CSV writer here
 and the exporters (xlsx, docx) all start from them, so every format says the same thing.

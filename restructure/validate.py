@@ -746,7 +746,7 @@ def _check_processes(
 
 
 # ---------------------------------------------------------------------------------------
-# Scenario settings (department-data.md section 2, plus the keys domain.py marks "added")
+# Scenario settings (docs/data-contract.md, section 2; the keys domain.py marks "added" included)
 # ---------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""The department tables of the input contract (department-data.md, section 1) and cell parsers.
+"""The department tables of the input contract (docs/data-contract.md, section 1) and cell parsers.
 
 One place says which tables and columns exist, which are required, and how a cell's text
 becomes a value. The validator reports what fails to parse; the builder in
