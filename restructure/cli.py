@@ -20,9 +20,14 @@ from rich.text import Text
 from restructure.domain import Function, Scenario
 from restructure.errors import InputError, Problem
 from restructure.generate import generate_department
-from restructure.i18n import function_name, label, problem_text
+from restructure.i18n import fixed, function_name, label, problem_text, significant
 from restructure.io import write_department
-from restructure.scenario import load_department_as_scenario, load_scenario, scenario_to_toml
+from restructure.scenario import (
+    load_department_as_scenario,
+    load_scenario,
+    override_problems,
+    scenario_to_toml,
+)
 from restructure.validate import summarize_department
 
 app = typer.Typer(
@@ -60,12 +65,13 @@ def print_problems(problems: list[Problem], lang: str = "zh", console: Console |
     console.print(table)
 
 
-def load_any(path: Path) -> Scenario:
-    """A scenario .toml, or a department folder / .xlsx with the default rules."""
+def load_any(path: Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """A scenario .toml, or a department folder / .xlsx with the default rules; ``overrides``
+    (dotted keys) are checked like values in the file."""
     if path.is_dir() or path.suffix.lower() == ".xlsx":
-        return load_department_as_scenario(path)
+        return load_department_as_scenario(path, overrides)
     if path.suffix.lower() == ".toml" or not path.exists():
-        return load_scenario(path)
+        return load_scenario(path, overrides)
     raise InputError.about(
         str(path),
         "应为方案文件（.toml）、部门数据文件夹或 .xlsx 工作簿。",
@@ -221,14 +227,41 @@ def _fail(console: Console, lang: str, zh: str, en: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _scenario_or_exit(path: Path, lang: str, console: Console) -> Scenario:
+def _scenario_or_exit(
+    path: Path, lang: str, console: Console, overrides: dict[str, Any] | None = None
+) -> Scenario:
     try:
-        return load_any(path)
+        return load_any(path, overrides)
     except InputError as e:
         print_problems(e.problems, lang, console)
     except OSError as e:
         print_problems([_os_problem(path, e)], lang, console)
     raise typer.Exit(1)
+
+
+def solver_overrides(
+    time_limit: float | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    deterministic: bool | None = None,
+) -> dict[str, Any]:
+    """Solver options given on the command line, as scenario overrides: they are then checked
+    exactly like the same keys in the TOML (a -1 s time limit is refused, not run)."""
+    given = {
+        "solver.time_limit_s": time_limit,
+        "solver.seed": seed,
+        "solver.workers": workers,
+        "solver.deterministic": deterministic,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _overrides_or_exit(overrides: dict[str, Any], lang: str, console: Console) -> None:
+    """For commands that load their scenarios later (one per job): refuse bad options now."""
+    problems = override_problems(overrides)
+    if problems:
+        print_problems(problems, lang, console)
+        raise typer.Exit(1)
 
 
 def _plan_or_exit(path: Path, lang: str, console: Console):
@@ -254,7 +287,7 @@ def _store_or_exit(store: Path | None, lang: str, console: Console, *, must_exis
 def _num(value: Any, digits: int = 3) -> str:
     if value is None or value == "":
         return ""
-    return f"{value:.{digits}g}" if isinstance(value, float) else str(value)
+    return significant(value, digits) if isinstance(value, float) else str(value)
 
 
 STORE_HELP = "Run store (SQLite); default $RESTRUCTURE_STORE or runs/restructure.sqlite."
@@ -333,6 +366,7 @@ def batch(
     from restructure.batch import expand_scenarios, jobs_for, run_jobs
 
     console = Console()
+    _overrides_or_exit(solver_overrides(time_limit), lang, console)
     scenarios = expand_scenarios(paths)
     if not scenarios:
         raise _fail(console, lang, "没有找到方案文件（.toml）。", "No scenario files (.toml) found.")
@@ -371,8 +405,8 @@ def batch(
     console.print(
         _say(
             lang,
-            f"求解 {result.solved} 个，跳过已完成 {result.skipped} 个，失败 {result.failed} 个；用时 {result.seconds:.1f} 秒。汇总：{result.summary_csv}",
-            f"Solved {result.solved}, resumed {result.skipped}, failed {result.failed} in {result.seconds:.1f} s. "
+            f"求解 {result.solved} 个，跳过已完成 {result.skipped} 个，失败 {result.failed} 个；用时 {fixed(result.seconds, 1)} 秒。汇总：{result.summary_csv}",
+            f"Solved {result.solved}, resumed {result.skipped}, failed {result.failed} in {fixed(result.seconds, 1)} s. "
             f"Summary: {result.summary_csv}",
         )
     )
@@ -396,6 +430,7 @@ def sweep(
     from restructure.sweep import parse_vary, run_sweep
 
     console = Console()
+    _overrides_or_exit(solver_overrides(time_limit), lang, console)
     try:
         grid = parse_vary(vary)
     except ValueError as e:
@@ -619,14 +654,14 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
         f"目标值 {_num(s.objective)}",
         f"下界 {_num(s.bound)}",
         gap_text(s, "zh"),
-        f"用时 {s.seconds:.1f} 秒（首个方案 {_num(s.first_solution_s, 2)} 秒）",
+        f"用时 {fixed(s.seconds, 1)} 秒（首个方案 {_num(s.first_solution_s, 2)} 秒）",
     ]
     en_parts = [
         f"result: {STATUS[plan.status][1]}",
         f"objective {_num(s.objective)}",
         f"bound {_num(s.bound)}",
         gap_text(s, "en"),
-        f"{s.seconds:.1f} s (first plan at {_num(s.first_solution_s, 2)} s)",
+        f"{fixed(s.seconds, 1)} s (first plan at {_num(s.first_solution_s, 2)} s)",
     ]
     console.print(
         Text(
@@ -655,7 +690,7 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
             Text(sec.name),
             str(len(sec.duties)),
             str(len(sec.staff)),
-            f"{sec.workload_fte:.1f}",
+            fixed(sec.workload_fte, 1),
             f"{sec.chief_posts}/{sec.deputy_posts}",
             Text(names.get(sec.chief or "", "—")),
         )
@@ -668,7 +703,7 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
             Text(label_),
             str(len(sec.duties)),
             str(len(sec.staff)),
-            f"{sec.workload_fte:.1f}",
+            fixed(sec.workload_fte, 1),
             f"{sec.chief_posts}/{sec.deputy_posts}",
             Text(names.get(sec.chief or "", _say(lang, "空缺", "vacant"))),
         )
@@ -724,43 +759,55 @@ def solve(
 ) -> None:
     """Propose a plan. Exit 0 with a plan, 3 infeasible (explained), 4 no plan within the time limit."""
     from restructure.check import check_plan
-    from restructure.plan_io import write_plan
+    from restructure.domain import Status
+    from restructure.i18n import failure_texts
+    from restructure.plan_io import remove_plan_files, write_plan
+    from restructure.planning import rejected
     from restructure.planning import solve as solve_scenario
-    from restructure.terms import STATUS
 
     console = Console()
-    scenario = _scenario_or_exit(scenario_path, lang, console)
-    previous = _plan_or_exit(hint, lang, console) if hint else None
-    plan = solve_scenario(
-        scenario,
-        time_limit_s=time_limit,
-        seed=seed,
-        workers=workers,
-        deterministic=deterministic,
-        hint=previous,
-    )
     target = out or Path("out") / scenario_path.stem
-    write_plan(plan, scenario.department, target)
-    ex = plan.explanation
+    try:
+        # Whatever this run ends with, an earlier run's plan must not read as its result.
+        remove_plan_files(target)
+    except OSError as e:
+        raise _fail(console, lang, f"无法写入：{e}", f"Cannot write: {e}") from None
+    overrides = solver_overrides(time_limit, seed, workers, deterministic)
+    scenario = _scenario_or_exit(scenario_path, lang, console, overrides)
+    previous = _plan_or_exit(hint, lang, console) if hint else None
+    plan = solve_scenario(scenario, hint=previous)
+    report = check_plan(scenario, plan) if plan.has_plan else None
+    if report is not None and not report.ok:
+        plan = rejected(plan, report)
+    try:
+        write_plan(plan, scenario.department, target)
+    except OSError as e:
+        raise _fail(console, lang, f"无法写入：{e}", f"Cannot write: {e}") from None
     if plan.has_plan:
-        report = check_plan(scenario, plan)
         _print_plan(scenario, plan, report, lang, console)
         console.print(Text(_say(lang, f"方案已写入 {target}", f"plan written to {target}")))
-        if not report.ok:
-            raise typer.Exit(EXIT_REJECTED)
         return
+    texts = failure_texts(plan)
+    for i, language in enumerate((lang.value, "en" if lang == Lang.ZH else "zh")):
+        lines = texts[language]
+        if i:
+            console.print()
+        console.print(Text(lines[0], style="bold red"))
+        for line in lines[1:]:
+            console.print(Text(line))
+    where = target / "plan.json"
     console.print(
         Text(
-            _say(lang, f"结果：{STATUS[plan.status][0]}", f"result: {STATUS[plan.status][1]}"),
-            style="bold red",
+            _say(
+                lang,
+                f"结果和原因已写入 {where}（无方案）",
+                f"outcome and reason written to {where} (no plan)",
+            )
         )
     )
-    console.print(Text(ex.note_zh if lang == "zh" else ex.note_en))
-    for f in ex.conflicts:
-        console.print(Text(f"  · {f.zh if lang == 'zh' else f.en}"))
-    if plan.status.value == "infeasible":
+    if plan.status is Status.INFEASIBLE:
         raise typer.Exit(EXIT_INFEASIBLE)
-    raise typer.Exit(EXIT_NO_PLAN if plan.status.value == "unknown" else EXIT_REJECTED)
+    raise typer.Exit(EXIT_NO_PLAN if plan.status is Status.UNKNOWN else EXIT_REJECTED)
 
 
 @app.command()
@@ -793,7 +840,8 @@ def simulate(
     ),
     plan: Path | None = typer.Option(None, "--plan", help="plan.json to simulate beside today's structure"),
     draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000),
-    seed: int = typer.Option(0, "--seed"),
+    # the draws' seed, not a solver setting; numpy refuses a negative one with a traceback
+    seed: int = typer.Option(0, "--seed", min=0, max=2**32 - 1),
     out: Path | None = typer.Option(None, "--out", help="folder for tables and plot images"),
     lang: Lang = typer.Option(Lang.ZH, "--lang"),
     robust: float | None = typer.Option(
@@ -808,14 +856,15 @@ def simulate(
     """Workload uncertainty, process handoffs and dynamic sections over time."""
     from restructure.simulate.cli import simulate_command
 
+    _overrides_or_exit(solver_overrides(time_limit), lang.value, Console())
     code = simulate_command(str(path), draws, seed, out, lang.value, str(plan) if plan else None)
     if code != 0 or robust is None:
         raise typer.Exit(code)
     from restructure.robust import compare_robust
 
     console = Console()
-    scenario = _scenario_or_exit(path, lang.value, console)
-    comparison = compare_robust(scenario, robust, draws=draws, seed=seed, time_limit_s=time_limit)
+    scenario = _scenario_or_exit(path, lang.value, console, solver_overrides(time_limit))
+    comparison = compare_robust(scenario, robust, draws=draws, seed=seed)
     table = Table(
         title=_say(
             lang.value,

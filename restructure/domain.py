@@ -191,7 +191,7 @@ class Department:
 
 
 # ---------------------------------------------------------------------------------------
-# Scenario (the input contract, section 2)
+# Scenario (the input contract: docs/data-contract.md, section 2)
 # ---------------------------------------------------------------------------------------
 
 
@@ -339,7 +339,7 @@ class Scenario:
 
 
 # ---------------------------------------------------------------------------------------
-# Plan (the output contract, section 3)
+# Plan (the output contract: docs/data-contract.md, section 3)
 # ---------------------------------------------------------------------------------------
 
 

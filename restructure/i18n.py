@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from restructure.domain import Function, SolverInfo, Status
+from decimal import ROUND_HALF_UP, Decimal
+
+from restructure.domain import Function, Plan, SolverInfo, Status
 from restructure.errors import Problem
-from restructure.terms import FUNCTION_EN, FUNCTION_ZH
+from restructure.terms import FUNCTION_EN, FUNCTION_ZH, STATUS
 
 LANGS = ("zh", "en")
 
@@ -42,6 +44,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "cannot_read": ("无法读取：{reason}", "Cannot read: {reason}"),
     "cannot_write": ("无法写入：{reason}", "Cannot write: {reason}"),
 }
+
+
+def fixed(value: float, places: int) -> str:
+    """``value`` with ``places`` decimals, halves rounded up (2.25 -> 2.3, like 2.75 -> 2.8).
+
+    Python's own formatting rounds the binary value half to even, so a planner would see 2.25
+    as 2.2 and 2.75 as 2.8; rounding the shortest decimal form half up reads the same both ways.
+    """
+    d = Decimal(repr(float(value)))
+    if not d.is_finite():
+        return str(value)
+    return f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """Like ``f"{value:.{digits}g}"`` (no trailing zeros, exponent for very large or small
+    numbers), but with halves rounded up as in ``fixed``."""
+    d = Decimal(repr(float(value)))
+    if not d.is_finite():
+        return str(value)
+    if d.is_zero():
+        return "0"
+    r = d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+    if not -4 <= r.adjusted() < digits:
+        return f"{float(r):.{digits}g}"  # r has at most `digits` digits: no second rounding
+    text = f"{r:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def label(key: str, lang: str, **values: object) -> str:
@@ -82,3 +111,44 @@ def gap_text(info: SolverInfo, lang: str) -> str:
         return f"a better plan could save at most {points:g} points{tail}"
     tail = f"（约合{'或'.join(worth_zh)}）" if worth_zh else ""
     return f"至多还可改善{points:g}分{tail}"
+
+
+def failure_texts(plan: Plan) -> dict[str, list[str]]:
+    """Why a solve gave no plan, as lines per language ("zh", "en"): the verdict, the note, each
+    rule in conflict and, for a conflict, whether an independent re-solve confirmed it and
+    whether it is minimal. Explanations are owed in both languages, so both are built."""
+    ex = plan.explanation
+    zh_status, en_status = STATUS[plan.status]
+    zh = [f"结果：{zh_status}", ex.note_zh]
+    en = [f"result: {en_status}", ex.note_en]
+    found = ex.binding if plan.status is Status.INVALID else ex.conflicts
+    zh += [f"  · {f.zh}" for f in found]
+    en += [f"  · {f.en}" for f in found]
+    if ex.conflicts:
+        zh.append(
+            (
+                "已由独立的重新求解确认：这些规则同时要求时无可行方案"
+                if ex.confirmed
+                else "未能由独立的重新求解确认"
+            )
+            + "；"
+            + (
+                "且为最小冲突：缺少其中任何一条，其余几条就不再冲突。"
+                if ex.minimal
+                else "未证明为最小冲突：其中可能有不必要的规则。"
+            )
+        )
+        en.append(
+            (
+                "Confirmed by an independent re-solve: no plan keeps all of these rules"
+                if ex.confirmed
+                else "Not confirmed by an independent re-solve"
+            )
+            + "; "
+            + (
+                "minimal: without any one of them, the others no longer conflict."
+                if ex.minimal
+                else "not shown to be minimal: it may include rules that are not needed."
+            )
+        )
+    return {"zh": [line for line in zh if line], "en": [line for line in en if line]}

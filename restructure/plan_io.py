@@ -1,6 +1,6 @@
 """plan.json and the plan's tables: the one place that turns a Plan into files and back.
 
-The JSON keys follow the output contract (department-data.md, section 3) and add what the
+The JSON keys follow the output contract (docs/data-contract.md, section 3) and add what the
 project needs (names, main functions, changes, per-term breakdown). ``plan_tables`` builds the
 four implementation tables (sections, duties, staff, changes) as plain rows; the CSV writer here
 and the exporters (xlsx, docx) all start from them, so every format says the same thing.
@@ -299,6 +299,14 @@ def neutralise_formula(value: Any) -> Any:
     return value
 
 
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: booleans as the input contract writes them (``true``/``false``,
+    what the loader reads back for ``movable``; Python would write ``True``), formulas neutralised."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise_formula(value)
+
+
 def write_csv_rows(path: Path, rows: list[dict[str, Any]], *, columns: list[str] | None = None) -> None:
     cols = columns or (list(rows[0]) if rows else [])
     with path.open(
@@ -307,13 +315,33 @@ def write_csv_rows(path: Path, rows: list[dict[str, Any]], *, columns: list[str]
         w = csv.DictWriter(fh, fieldnames=[neutralise_formula(c) for c in cols])
         w.writeheader()
         for r in rows:
-            w.writerow({neutralise_formula(k): neutralise_formula(v) for k, v in r.items()})
+            w.writerow({neutralise_formula(k): csv_cell(v) for k, v in r.items()})
+
+
+# Every file write_plan may write, and nothing else: what remove_plan_files may delete.
+PLAN_FILES = ("plan.json", *(f"{name}.csv" for name in TABLE_NAMES))
+
+
+def remove_plan_files(out_dir: str | Path) -> list[Path]:
+    """Delete the plan files of an earlier run in ``out_dir`` (only the names in PLAN_FILES;
+    anything else a planner keeps there stays), so that a run ending without a checked plan
+    never leaves an older plan beside its own status. Returns what was removed."""
+    out = Path(out_dir)
+    removed = []
+    for name in PLAN_FILES:
+        path = out / name
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def write_plan(plan: Plan, department: Department, out_dir: str | Path) -> list[Path]:
-    """Write plan.json and, when there is a plan, sections/duties/staff/changes CSV files."""
+    """Write plan.json and, when there is a plan, sections/duties/staff/changes CSV files;
+    an earlier run's plan files in ``out_dir`` are removed first (see remove_plan_files)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    remove_plan_files(out)
     written = [out / "plan.json"]
     written[0].write_text(plan_to_json(plan), encoding="utf-8")
     if plan.has_plan:

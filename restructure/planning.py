@@ -29,6 +29,7 @@ from restructure.domain import (
 )
 from restructure.errors import InputError
 from restructure.explain import duty_reasons, explain_infeasible
+from restructure.i18n import significant
 from restructure.model import hints
 from restructure.model.build import build
 from restructure.model.instance import Layout, prepare
@@ -110,12 +111,10 @@ def solve(
         )
         return Plan(status=Status.INFEASIBLE, sections=(), kpis={}, explanation=ex, solver=info, **common)
     if raw.values is None:
-        bound = "" if raw.bound is None else f"{raw.bound:.2f}"
-        ex = Explanation(
-            note_zh=f"在{settings.time_limit_s:g}秒内未找到方案（已证明的下界：{bound or '无'}）。请延长求解时间或放宽规则。",
-            note_en=f"No plan within {settings.time_limit_s:g} s (best proven bound: {bound or 'none'}). "
-            "Allow more time or relax rules.",
+        note_zh, note_en = no_plan_note(
+            settings.time_limit_s, raw.seconds, raw.bound, deterministic=settings.deterministic
         )
+        ex = Explanation(note_zh=note_zh, note_en=note_en)
         return Plan(status=raw.status, sections=(), kpis={}, explanation=ex, solver=info, **common)
 
     sections = extract_sections(inst, raw.values)
@@ -127,17 +126,11 @@ def solve(
     terms = {k: round(weights[k] * v, 4) for k, v in terms_units.items()}
     if violated:
         # A solver plan that breaks a hard rule is a bug (ours or the solver's): never a result.
-        ex = Explanation(
-            binding=tuple(violated),
-            note_zh="求解器给出的方案未通过独立校验，已拒绝：" + "；".join(f.zh for f in violated),
-            note_en="The solver's plan failed the independent check and was rejected: "
-            + "; ".join(f.en for f in violated),
-        )
         return Plan(
             status=Status.INVALID,
             sections=(),
             kpis={},
-            explanation=ex,
+            explanation=_rejection(violated),
             solver=replace(info, status=Status.INVALID),
             **common,
         )
@@ -158,6 +151,59 @@ def solve(
         explanation=ex,
         solver=info,
         **common,
+    )
+
+
+# Below this share of the time limit, "no plan within the limit" would misstate why it stopped.
+_EARLY_STOP = 0.8
+
+
+def no_plan_note(
+    time_limit_s: float, seconds: float, bound: float | None, *, deterministic: bool = False
+) -> tuple[str, str]:
+    """Why a solve ended without a plan (zh, en): the time limit, or the seconds actually spent
+    when the solver stopped well before it (a stop request, a model CP-SAT gave up on).
+    A deterministic limit is not in clock seconds, so there the limit is all that can be said."""
+    shown = "" if bound is None else f"{bound:.2f}"
+    limit = f"{time_limit_s:g}"
+    if not deterministic and seconds < _EARLY_STOP * time_limit_s:
+        spent = significant(seconds, 2)
+        return (
+            f"求解器用时{spent}秒即停止，未找到方案（时限{limit}秒，已证明的下界：{shown or '无'}）。"
+            "请延长求解时间或放宽规则。",
+            f"The solver stopped after {spent} s without a plan (time limit {limit} s, "
+            f"best proven bound: {shown or 'none'}). Allow more time or relax rules.",
+        )
+    return (
+        f"在{limit}秒内未找到方案（已证明的下界：{shown or '无'}）。请延长求解时间或放宽规则。",
+        f"No plan within {limit} s (best proven bound: {shown or 'none'}). Allow more time or relax rules.",
+    )
+
+
+def _rejection(violated, mismatches: tuple[str, ...] = ()) -> Explanation:
+    problems_zh = [f.zh for f in violated] + list(mismatches)
+    problems_en = [f.en for f in violated] + list(mismatches)
+    return Explanation(
+        binding=tuple(violated),
+        note_zh="求解器给出的方案未通过独立校验，已拒绝：" + "；".join(problems_zh),
+        note_en="The solver's plan failed the independent check and was rejected: " + "; ".join(problems_en),
+    )
+
+
+def rejected(plan: Plan, report) -> Plan:
+    """``plan`` after the independent check (``check.check_plan``) rejected it: no sections, status
+    invalid, and what failed as the explanation, so it can be written and reported as a failure
+    and is never passed off as a result."""
+    return replace(
+        plan,
+        status=Status.INVALID,
+        sections=(),
+        kpis={},
+        terms={},
+        term_units={},
+        changes=(),
+        explanation=_rejection(report.violations, tuple(report.kpi_mismatches)),
+        solver=replace(plan.solver, status=Status.INVALID),
     )
 
 
@@ -204,6 +250,7 @@ def _solve_in_tiers(
         tier1, _ = run(bm, settings, time_limit_s=budget, stop=stop, keep_hint=hinted is not None)
         spent = tier1.seconds
         if tier1.values is None:  # infeasible, or no plan within the time: nothing to optimise
+            tier1.seconds = time.perf_counter() - started  # as for every other outcome
             return tier1
         shortfall = tier1.values["terms"]["structure"]
         shortfall_bound = shortfall if tier1.status is Status.OPTIMAL else (tier1.bound or 0.0)

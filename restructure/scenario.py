@@ -125,6 +125,14 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     )
 
 
+def override_problems(overrides: Mapping[str, Any]) -> list[Problem]:
+    """Problems of ``overrides`` on their own, checked as ``load_scenario`` checks them (range,
+    type, unknown key), for front ends that load their scenarios later, one per job."""
+    settings: dict[str, Any] = {}
+    problems = _apply_overrides(settings, overrides, {})
+    return problems + parse_settings(settings, lambda key: (OVERRIDES, None))[1]
+
+
 def load_department_as_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """A bare department folder or .xlsx workbook as a scenario with the contract's default rules."""
     p = Path(path)

@@ -20,7 +20,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
-# The contract's defaults for the rules this script looks at (department-data.md, section 2).
+# The contract's defaults for the rules this script looks at (docs/data-contract.md, section 2.2).
 RULE_DEFAULTS: dict[str, Any] = {
     "max_basic_sections": 9,
     "max_dynamic_sections": 3,

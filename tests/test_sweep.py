@@ -58,7 +58,7 @@ def test_sweep_runs_the_grid_and_marks_the_front(tmp_path):
         lines[0]
         == "no,variant,rules.max_basic_sections,objective.disruption,status,balance,disruption,pareto,run_id"
     )
-    assert sum(line.split(",")[7] == "True" for line in lines[1:]) == len(result.front)
+    assert sum(line.split(",")[7] == "true" for line in lines[1:]) == len(result.front)
     assert result.plot_png is not None and result.plot_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -76,7 +76,14 @@ TABLE_CASES = [
     ("chain without stage", [("duties.csv", 9, "stage", "")], "duties.csv", 9, "stage", "stage"),
     ("stage without chain", [("duties.csv", 2, "stage", "review")], "duties.csv", 2, "chain", "chain"),
     ("unknown function", [("duties.csv", 2, "function", "office")], "duties.csv", 2, "function", "key_task"),
-    ("unknown rank", [("staff.csv", 2, "rank", "director")], "staff.csv", 2, "rank", "chief, deputy, staff"),
+    (
+        "unknown rank",
+        [("staff.csv", 2, "rank", "director")],
+        "staff.csv",
+        2,
+        "rank",
+        "chief/科长/正科, deputy/副科长/副科, staff/一般干部/科员",
+    ),
     ("unknown kind", [("sections.csv", 2, "kind", "temporary")], "sections.csv", 2, "kind", "basic, dynamic"),
     (
         "unknown establishment",
@@ -193,6 +200,23 @@ def test_accepted_spellings(small_copy):
     dept = load_department(folder)
     assert [p.movable for p in dept.staff[:3]] == [False, False, True]
     assert dept.key_tasks[0].start == "2025-01"
+
+
+def test_rank_accepts_the_chinese_names(small_copy):
+    # a register kept in Chinese says 科长, as movable may say 是/否
+    folder = small_copy(
+        ("staff.csv", 2, "rank", "科长"),
+        ("staff.csv", 3, "rank", " 副科长 "),
+        ("staff.csv", 4, "rank", "科员"),
+        ("staff.csv", 5, "rank", "正科"),
+    )
+    assert validate_tables(read_tables(folder)) == []
+    dept = load_department(folder)
+    assert [p.rank.value for p in dept.staff[:4]] == ["chief", "deputy", "staff", "chief"]
+    bad = validate_tables(read_tables(small_copy(("staff.csv", 2, "rank", "处长"), name="bad")))
+    assert [p.column for p in bad] == ["rank"]
+    for text in (bad[0].zh, bad[0].en):
+        assert "chief/科长" in text and "deputy/副科长" in text and "staff/一般干部" in text
 
 
 def test_missing_table_file(small_copy):

@@ -1,4 +1,4 @@
-"""The department tables of the input contract (department-data.md, section 1) and cell parsers.
+"""The department tables of the input contract (docs/data-contract.md, section 1) and cell parsers.
 
 One place says which tables and columns exist, which are required, and how a cell's text
 becomes a value. The validator reports what fails to parse; the builder in
@@ -154,8 +154,27 @@ def parse_month(text: str) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+# Chinese names a planner may write instead of the contract's value, as 是/否 for movable:
+# registers kept in Chinese say 科长, not chief. The glossary's word comes first.
+ENUM_ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
+    Rank: {
+        "科长": Rank.CHIEF,
+        "正科": Rank.CHIEF,
+        "副科长": Rank.DEPUTY,
+        "副科": Rank.DEPUTY,
+        "一般干部": Rank.STAFF,
+        "科员": Rank.STAFF,
+    },
+}
+
+
 def parse_enum(text: str, enum: type[E]) -> E:
-    return enum(text.strip().lower())
+    """A contract value (any case) or one of its Chinese aliases; ValueError otherwise."""
+    t = text.strip()
+    alias = ENUM_ALIASES.get(enum, {}).get(t)
+    if alias is not None:
+        return enum(alias.value)
+    return enum(t.lower())
 
 
 def split_skills(text: str) -> tuple[str, ...]:
@@ -163,7 +182,9 @@ def split_skills(text: str) -> tuple[str, ...]:
 
 
 def allowed_values(enum: type[StrEnum]) -> str:
-    return ", ".join(e.value for e in enum)
+    """The values a cell accepts, each with its Chinese aliases: 'chief/科长/正科, deputy/…'."""
+    aliases = ENUM_ALIASES.get(enum, {})
+    return ", ".join("/".join([e.value, *(k for k, v in aliases.items() if v is e)]) for e in enum)
 
 
 ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
