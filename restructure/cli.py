@@ -762,7 +762,7 @@ def solve(
     from restructure.domain import Status
     from restructure.i18n import failure_texts
     from restructure.plan_io import remove_plan_files, write_plan
-    from restructure.planning import rejected
+    from restructure.planning import hint_mismatch, rejected
     from restructure.planning import solve as solve_scenario
 
     console = Console()
@@ -775,6 +775,9 @@ def solve(
     overrides = solver_overrides(time_limit, seed, workers, deterministic)
     scenario = _scenario_or_exit(scenario_path, lang, console, overrides)
     previous = _plan_or_exit(hint, lang, console) if hint else None
+    mismatch = hint_mismatch(scenario, previous) if previous is not None and previous.has_plan else None
+    if mismatch is not None:
+        raise _fail(console, lang, f"{hint}：{mismatch[0]}", f"{hint}: {mismatch[1]}")
     plan = solve_scenario(scenario, hint=previous)
     report = check_plan(scenario, plan) if plan.has_plan else None
     if report is not None and not report.ok:
