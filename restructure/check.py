@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from restructure.domain import (
     FUNCTION_ORDER,
@@ -277,20 +277,109 @@ class _Findings:
         self.items.append(Finding(rule, instance, status, zh, en))
 
 
+def known_sections(dept: Department, sections: Iterable[PlanSection]) -> list[PlanSection]:
+    """The sections without the duty and person ids the department does not have (a plan.json
+    edited by hand may name some): every count and rule can then still be worked out."""
+    duty_ids = {d.id for d in dept.duties}
+    staff_ids = {p.id for p in dept.staff}
+    return [
+        replace(
+            s,
+            duties=tuple(d for d in s.duties if d in duty_ids),
+            staff=tuple(p for p in s.staff if p in staff_ids),
+            chief=s.chief if s.chief in staff_ids else None,
+            deputies=tuple(p for p in s.deputies if p in staff_ids),
+        )
+        for s in sections
+    ]
+
+
+def _plan_integrity(dept: Department, secs: list[PlanSection], out: _Findings) -> None:
+    """What only a hand-edited plan can get wrong: unknown ids, a section code used twice, one
+    person in two posts, a negative post count. A plan the solver writes never does, so these
+    findings appear only when broken and do not fill the checks panel otherwise."""
+    duty_ids = {d.id for d in dept.duties}
+    staff_ids = {p.id for p in dept.staff}
+    seen: set[str] = set()
+    for s in secs:
+        for did in s.duties:
+            if did not in duty_ids and did not in seen:
+                seen.add(did)
+                out.add(
+                    "known_ids",
+                    did,
+                    False,
+                    f"方案列出的职责{did}（科室{s.id}）不在本部门的职责清单中",
+                    f"plan names duty {did} (section {s.id}), which is not in the department's duties",
+                )
+        for pid in (*s.staff, *([s.chief] if s.chief else []), *s.deputies):
+            if pid not in staff_ids and pid not in seen:
+                seen.add(pid)
+                out.add(
+                    "known_ids",
+                    pid,
+                    False,
+                    f"方案列出的人员{pid}（科室{s.id}）不在本部门的人员名册中",
+                    f"plan names person {pid} (section {s.id}), which is not in the department's staff",
+                )
+    twice = sorted(sid for sid, n in Counter(s.id for s in secs).items() if n > 1)
+    if twice:
+        out.add(
+            "unique_section_ids",
+            "",
+            False,
+            f"科室代码须各不相同；重复：{'、'.join(twice)}",
+            f"each section has its own code; used more than once: {', '.join(twice)}",
+        )
+    posts = Counter(p for s in secs for p in ((s.chief,) if s.chief else ()) + tuple(s.deputies))
+    where: dict[str, list[str]] = defaultdict(list)
+    for s in secs:
+        for p in ((s.chief,) if s.chief else ()) + tuple(s.deputies):
+            where[p].append(s.id)
+    doubled = sorted(p for p, n in posts.items() if n > 1)
+    if doubled:
+        out.add(
+            "one_post_per_person",
+            "",
+            False,
+            "每人至多担任一个领导职务；问题："
+            + "、".join(f"{p}担任{posts[p]}个职务（{'、'.join(where[p])}）" for p in doubled),
+            "each person holds at most one leadership post; problems: "
+            + ", ".join(f"{p} holds {posts[p]} posts ({', '.join(where[p])})" for p in doubled),
+        )
+    negative = [
+        (s.id, label, n)
+        for s in secs
+        for label, n in (("chief", s.chief_posts), ("deputy", s.deputy_posts))
+        if n < 0
+    ]
+    if negative:
+        zh_label = {"chief": "正职", "deputy": "副职"}
+        out.add(
+            "post_counts",
+            "",
+            False,
+            "职数须为非负整数；问题：" + "、".join(f"{sid}{zh_label[k]}{n}个" for sid, k, n in negative),
+            "post counts must not be negative; problems: "
+            + ", ".join(f"{sid} {k} posts {n}" for sid, k, n in negative),
+        )
+
+
 def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple[Finding, ...]:
     """Every hard rule of the scenario on a layout of sections."""
     dept, r, pins = scenario.department, scenario.rules, scenario.pins
-    secs = list(sections)
     out = _Findings()
+    _plan_integrity(dept, list(sections), out)
+    secs = known_sections(dept, sections)
     duty_ids = {d.id for d in dept.duties}
     staff_ids = {p.id for p in dept.staff}
     today_ids = {s.id for s in dept.sections}
 
-    # one owner per duty, one section per person
+    # one owner per duty, one section per person (unknown ids are named above)
     dc = Counter(d for s in secs for d in s.duties)
     pc = Counter(p for s in secs for p in s.staff)
-    bad_d = sorted(d for d in duty_ids if dc[d] != 1) + sorted(set(dc) - duty_ids)
-    bad_p = sorted(p for p in staff_ids if pc[p] != 1) + sorted(set(pc) - staff_ids)
+    bad_d = sorted(d for d in duty_ids if dc[d] != 1)
+    bad_p = sorted(p for p in staff_ids if pc[p] != 1)
     out.add(
         "one_section_per_duty",
         "",
@@ -679,15 +768,16 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     if not plan.has_plan:
         return CheckReport(findings=(), kpis={}, terms={})
     findings = check_sections(scenario, plan.sections)
-    kpis = compute_kpis(dept, plan.sections)
+    secs = known_sections(dept, plan.sections)  # unknown ids are findings above, not a crash here
+    kpis = compute_kpis(dept, secs)
     mismatches = []
     for key, value in kpis.items():
         claimed = plan.kpis.get(key)
         if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
             mismatches.append(f"kpi {key}: plan says {claimed}, recomputed {value}")
-    for s in plan.sections:
-        w = sum(dept.duty(d).workload_fte for d in s.duties if d in {x.id for x in dept.duties})
-        c = sum(dept.person(p).capacity_fte for p in s.staff if p in {x.id for x in dept.staff})
+    for s in secs:
+        w = sum(dept.duty(d).workload_fte for d in s.duties)
+        c = sum(dept.person(p).capacity_fte for p in s.staff)
         if not math.isclose(w, s.workload_fte, abs_tol=1e-3) or not math.isclose(
             c, s.capacity_fte, abs_tol=1e-3
         ):
@@ -706,7 +796,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     return CheckReport(
         findings=findings,
         kpis=kpis,
-        terms=soft_terms(dept, plan.sections, scenario),
+        terms=soft_terms(dept, secs, scenario),
         kpi_mismatches=tuple(mismatches),
     )
 
