@@ -36,6 +36,7 @@ STATUS: dict[Status, tuple[str, str]] = {
 # rule key -> (zh, en) short names, as shown in the checks panel
 RULES: dict[str, tuple[str, str]] = {
     "one_section_per_duty": ("每项职责由一个科室承担", "every duty has one owner"),
+    "successors": ("现有科室由一个新科室延续", "each of today's sections continued once"),
     "max_basic_sections": ("基本科室数上限", "basic sections cap"),
     "max_dynamic_sections": ("动态科室数上限", "dynamic sections cap"),
     "keep_section_count": ("内设机构个数不变", "section count unchanged"),
@@ -44,6 +45,12 @@ RULES: dict[str, tuple[str, str]] = {
     "one_chief_post": ("每个科室1个正职", "one chief post per section"),
     "max_deputies_per_section": ("每科室副职上限", "deputy posts per section cap"),
     "people_per_deputy_post": ("副职管理幅度", "span of control (deputies)"),
+    "posts_need_people": ("副职数不超过科室人数减1", "deputy posts within the headcount"),
+    "posts_filled_by_leaders": ("职务由现任领导担任", "posts held by current leaders"),
+    "one_post_per_person": ("一人一职", "one post per person"),
+    "post_counts": ("职数不为负", "post counts not negative"),
+    "known_ids": ("编号在部门数据中", "ids in the department's data"),
+    "unique_section_ids": ("科室代码不重复", "section codes unique"),
     "single_section": ("职能集中在一个科室", "function in one section"),
     "dynamic_for_key_tasks_only": ("动态科室只承担重点工作", "dynamic sections for key tasks only"),
     "max_nonbusiness_section_share": ("非业务科室比例上限", "non-business sections share cap"),
