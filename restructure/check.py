@@ -11,6 +11,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from restructure.domain import (
     FUNCTION_ORDER,
@@ -23,9 +24,10 @@ from restructure.domain import (
     Rank,
     Scenario,
     SectionKind,
+    exact,
     robust_workload,
 )
-from restructure.terms import FUNCTION_ZH, deputy_cap, deputy_span
+from restructure.terms import FUNCTION_ZH, deputy_cap, deputy_span, percent, percents
 
 RATIO_EPS = 1e-6  # float noise allowed when a ratio is compared with its bound
 BINDING_REL = 0.01  # within 1 % of a limit counts as binding
@@ -559,26 +561,32 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             + (f"; problems: {', '.join(bad)}" if bad else ""),
         )
     kp = compute_kpis(dept, secs)
-    if r.max_nonbusiness_section_share < 1:
-        share = kp["nonbusiness_section_share"]
-        n_nb = round(share * len(secs))
+    # shares are compared exactly with the value as typed, as the model does (domain.exact)
+    if r.max_nonbusiness_section_share < 1 and secs:
+        cap = exact(r.max_nonbusiness_section_share)
+        n_nb = sum(1 for s in secs if main_function(dept, s.duties) in NONBUSINESS_FUNCTIONS)
+        said, said_cap = percents(n_nb / len(secs), r.max_nonbusiness_section_share)
         out.add(
             "max_nonbusiness_section_share",
             "",
-            share <= r.max_nonbusiness_section_share + RATIO_EPS,
-            f"非业务科室占{share:.0%}（上限{r.max_nonbusiness_section_share:.0%}）",
-            f"non-business sections {share:.0%} (cap {r.max_nonbusiness_section_share:.0%})",
-            binding=(n_nb + 1) > r.max_nonbusiness_section_share * len(secs) + RATIO_EPS,
+            n_nb <= cap * len(secs),
+            f"非业务科室{n_nb}个（共{len(secs)}个），占{said}（上限{said_cap}）",
+            f"non-business sections {n_nb} of {len(secs)}, {said} (cap {said_cap})",
+            binding=n_nb + 1 > cap * len(secs),
         )
     if r.min_business_staff_share > 0:
-        share = kp["business_staff_share"]
+        nonbiz = {s.id for s in secs if main_function(dept, s.duties) in NONBUSINESS_FUNCTIONS}
+        total = sum(exact(p.capacity_fte) for p in dept.staff)
+        biz = sum(exact(dept.person(p).capacity_fte) for s in secs if s.id not in nonbiz for p in s.staff)
+        share = biz / total if total else Fraction(0)
+        said, said_floor = percents(float(share), r.min_business_staff_share)
         out.add(
             "min_business_staff_share",
             "",
-            share >= r.min_business_staff_share - 1e-4,
-            f"业务科室人员占{share:.0%}（下限{r.min_business_staff_share:.0%}）",
-            f"business staff share {share:.0%} (floor {r.min_business_staff_share:.0%})",
-            binding=share - r.min_business_staff_share < BINDING_REL,
+            share >= exact(r.min_business_staff_share),
+            f"业务科室人员占{said}（下限{said_floor}）",
+            f"business staff share {said} (floor {said_floor})",
+            binding=share - exact(r.min_business_staff_share) < BINDING_REL,
         )
 
     # separation
@@ -713,7 +721,7 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
     out.add(
         "max_load_deviation",
         "",
-        exact_hi <= 1 + dev + RATIO_EPS and exact_lo >= 1 - dev - RATIO_EPS,
+        exact_hi <= 1 + exact(dev) and exact_lo >= 1 - exact(dev),
         f"人均工作量比在{lo:.2f}～{hi:.2f}之间（允许{1 - dev:.2f}～{1 + dev:.2f}）",
         f"load ratios {lo:.2f}–{hi:.2f} (allowed {1 - dev:.2f}–{1 + dev:.2f})",
         binding=(1 + dev) - exact_hi < BINDING_REL or exact_lo - (1 - dev) < BINDING_REL,
@@ -731,13 +739,13 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             "robust_load",
             "",
             worst <= 1 + dev + RATIO_EPS,
-            f"工作量上浮{r.robust_margin:.0%}时最高人均工作量比{worst:.2f}（上限{1 + dev:.2f}）",
-            f"with workloads {r.robust_margin:.0%} toward high, max load ratio {worst:.2f} (cap {1 + dev:.2f})",
+            f"工作量上浮{percent(r.robust_margin)}时最高人均工作量比{worst:.2f}（上限{1 + dev:.2f}）",
+            f"with workloads {percent(r.robust_margin)} toward high, max load ratio {worst:.2f} (cap {1 + dev:.2f})",
             binding=(1 + dev) - worst < BINDING_REL,
         )
     if r.max_staff_moves < 1:
         movable = sum(1 for p in dept.staff if p.movable and p.current_section)
-        cap = math.floor(r.max_staff_moves * movable + 1e-9)
+        cap = math.floor(exact(r.max_staff_moves) * movable)
         moved = kp["staff_moved"]
         out.add(
             "max_staff_moves",
@@ -750,16 +758,25 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
     return tuple(out.items)
 
 
-def _exact_ratio_extremes(dept: Department, secs: list[PlanSection]) -> tuple[float, float]:
-    total_w = sum(d.workload_fte for d in dept.duties)
-    total_c = sum(p.capacity_fte for p in dept.staff)
-    ratios = []
+def _exact_ratios(dept: Department, secs: list[PlanSection]) -> dict[str, Fraction | float]:
+    """Each section's workload per FTE over the department's, exactly (inf for nobody in it)."""
+    total_w = sum(exact(d.workload_fte) for d in dept.duties)
+    total_c = sum(exact(p.capacity_fte) for p in dept.staff)
+    ratios: dict[str, Fraction | float] = {}
+    if not total_w or not total_c:
+        return ratios
     for s in secs:
-        w = sum(dept.duty(d).workload_fte for d in s.duties)
-        c = sum(dept.person(p).capacity_fte for p in s.staff)
-        if total_w and total_c:
-            ratios.append(math.inf if c == 0 else (w / c) / (total_w / total_c))
-    return (max(ratios), min(ratios)) if ratios else (1.0, 1.0)
+        w = sum(exact(dept.duty(d).workload_fte) for d in s.duties)
+        c = sum(exact(dept.person(p).capacity_fte) for p in s.staff)
+        ratios[s.id] = math.inf if c == 0 else (w / c) / (total_w / total_c)
+    return ratios
+
+
+def _exact_ratio_extremes(
+    dept: Department, secs: list[PlanSection]
+) -> tuple[Fraction | float, Fraction | float]:
+    ratios = list(_exact_ratios(dept, secs).values())
+    return (max(ratios), min(ratios)) if ratios else (1, 1)
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -289,6 +290,13 @@ def robust_workload(d: Duty, margin: float) -> float:
     """The workload a robust plan balances against: part way from the estimate to its high end."""
     high = d.workload_high if d.workload_high is not None else d.workload_fte * (1 + ROBUST_DEFAULT_SPREAD)
     return d.workload_fte + margin * max(0.0, high - d.workload_fte)
+
+
+def exact(value: float) -> Fraction:
+    """A share or a bound as the planner typed it: 0.2496 is 312/1250, not the binary float next
+    to it. The model multiplies these out in integers and the checker compares with them, so
+    the two agree on every decimal input (rounding to per mille let 25 % pass a 24.96 % cap)."""
+    return Fraction(str(value))
 
 
 def weights_dict(w: Weights) -> dict[str, float]:

@@ -5,7 +5,7 @@ One table each, so the CLI, the app, the exports and the explanations say the sa
 
 from __future__ import annotations
 
-from restructure.domain import Function, Status
+from restructure.domain import Function, Status, exact
 
 FUNCTION_ZH: dict[Function, str] = {
     Function.SUPPORT: "综合保障",
@@ -127,3 +127,31 @@ def deputy_span(n: int) -> tuple[str, str]:
 def deputy_cap(n: int) -> tuple[str, str]:
     """The deputy-post cap as the model's explanation and the checker both say it."""
     return f"每个科室副职不超过{n}名", f"at most {n} deputy post{'' if n == 1 else 's'} per section"
+
+
+MAX_DECIMALS = 6  # of a percentage; beyond this a share is printed rounded
+
+
+def _decimals(value: float) -> int:
+    """Decimals a percentage needs to be printed exactly (0.2496 -> 24.96 -> 2)."""
+    pct = exact(value) * 100
+    dec = 0
+    while (pct * 10**dec).denominator != 1 and dec < MAX_DECIMALS:
+        dec += 1
+    return dec
+
+
+def percent(value: float) -> str:
+    """A share typed by the planner as a percentage, exactly: 0.25 -> 25%, 0.2496 -> 24.96%."""
+    return f"{float(exact(value) * 100):.{_decimals(value)}f}%"
+
+
+def percents(value: float, limit: float) -> tuple[str, str]:
+    """A measured share and its limit as percentages that never contradict: the limit exactly,
+    the share with no more decimals than needed, but enough that a share other than the limit
+    never prints as the limit (25% against a 24.96% cap, 24.96% against a 25% one)."""
+    shown, cap = exact(value) * 100, exact(limit) * 100
+    dec = min(_decimals(value), _decimals(limit))
+    while shown != cap and round(shown, dec) == cap and dec < MAX_DECIMALS:
+        dec += 1
+    return f"{float(shown):.{dec}f}%", percent(limit)

@@ -411,3 +411,34 @@ def test_a_merged_function_section_is_named_after_both_functions_when_both_are_l
     assert_valid(sc, plan)
     merged = next(s for s in plan.sections if "P1" in s.duties)
     assert set(merged.duties) == {"L1", "L2", "P1"} and merged.name == name
+
+
+def test_share_caps_are_exact_as_typed():
+    # 1 of 4 sections is non-business: 25 %, over a 24.96 % cap (per mille rounding let it pass
+    # the model, and the checker then rejected the plan)
+    secs = [section("S1", "办公室"), section("S2", "甲科"), section("S3", "乙科"), section("S4", "丙科")]
+    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 3), duty("D3", "S3", 3), duty("D4", "S4", 3)]
+    staff = staff_for("S1", 1) + staff_for("S2", 3) + staff_for("S3", 3) + staff_for("S4", 3)
+    sc = scenario(
+        secs,
+        duties,
+        staff,
+        rules=Rules(**{**LOOSE, "max_nonbusiness_section_share": 0.2496, "keep_leadership_posts": False}),
+    )
+    (today,) = [f for f in check_sections(sc, today_sections(sc.department)) if f.rule.startswith("max_nonb")]
+    assert today.status == "violated" and today.en == "non-business sections 1 of 4, 25% (cap 24.96%)"
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["nonbusiness_section_share"] == 0
+
+
+def test_load_band_is_exact_as_typed():
+    # today 甲科 carries 1.2x the average, just over a ±19.96 % band: something must move
+    secs = [section("S1", "甲科"), section("S2", "乙科")]
+    duties = [duty("D1", "S1", 3.0), duty("D2", "S1", 3.0), duty("D3", "S2", 2.0), duty("D4", "S2", 2.0)]
+    staff = staff_for("S1", 5) + staff_for("S2", 5)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "max_load_deviation": 0.1996}))
+    sc = replace(sc, objective=replace(sc.objective, balance=0))  # only the hard band moves a duty
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["max_load_ratio"] < 1.2
