@@ -27,7 +27,15 @@ from restructure.domain import (
     exact,
     robust_workload,
 )
-from restructure.terms import FUNCTION_ZH, deputy_cap, deputy_span, percent, percents
+from restructure.terms import (
+    FUNCTION_ZH,
+    deputy_cap,
+    deputy_span,
+    item_label,
+    item_labels,
+    percent,
+    percents,
+)
 
 RATIO_EPS = 1e-6  # float noise allowed when a ratio is compared with its bound
 BINDING_REL = 0.01  # within 1 % of a limit counts as binding
@@ -630,26 +638,33 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
     for s in secs:
         for x in (*s.duties, *s.staff):
             where[x] = s.id
+    names = {s.id: s.name for s in secs}
+
+    def placed(items: list[str]) -> tuple[str, str]:
+        """Where each item is, for a breach of a pin: '；现在：甲（D1）在办公室（K01）、…'."""
+        zh, en = [], []
+        for x in items:
+            lz, le = item_label(dept, x)
+            sid = where.get(x)
+            zh.append(f"{lz}在{names[sid]}（{sid}）" if sid else f"{lz}未安排")
+            en.append(f"{le} in {names[sid]} ({sid})" if sid else f"{le} not placed")
+        return "；现在：" + "、".join(zh), "; now: " + ", ".join(en)
+
     for gi, group in enumerate(r.apart):
         items = list(dict.fromkeys(group))
         homes = [where.get(x) for x in items]
+        ok = len(set(homes)) == len(homes) and None not in homes
+        zh, en = item_labels(dept, items)
+        now = ("", "") if ok else placed(items)
         out.add(
-            "apart",
-            str(gi + 1),
-            len(set(homes)) == len(homes) and None not in homes,
-            f"{'、'.join(items)}分设在不同科室",
-            f"{', '.join(items)} in different sections",
+            "apart", str(gi + 1), ok, f"{zh}分设在不同科室{now[0]}", f"{en} in different sections{now[1]}"
         )
     for gi, group in enumerate(r.together):
         items = list(dict.fromkeys(group))
-        homes = {where.get(x) for x in items}
-        out.add(
-            "together",
-            str(gi + 1),
-            len(homes) == 1 and None not in homes,
-            f"{'、'.join(items)}在同一科室",
-            f"{', '.join(items)} in one section",
-        )
+        ok = len({where.get(x) for x in items}) == 1 and None not in {where.get(x) for x in items}
+        zh, en = item_labels(dept, items)
+        now = ("", "") if ok else placed(items)
+        out.add("together", str(gi + 1), ok, f"{zh}在同一科室{now[0]}", f"{en} in one section{now[1]}")
 
     # pins
     by_succ = {t: s for s in secs for t in s.successor_of}
@@ -664,8 +679,17 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             and s.deputy_posts == today.deputy_posts
             and s.kind is today.kind
         )
+        zh, en = ([], []) if ok else _kept_differences(dept, sid, s, where, names)
         out.add(
-            "keep_section", sid, ok, f"科室「{today.name}」保持原样", f"section '{today.name}' kept as it is"
+            "keep_section",
+            sid,
+            ok,
+            f"科室「{today.name}」保持原样"
+            + "".join(f"；{x}" for x in zh[:1])
+            + "".join(f"、{x}" for x in zh[1:]),
+            f"section '{today.name}' kept as it is"
+            + "".join(f"; {x}" for x in en[:1])
+            + "".join(f", {x}" for x in en[1:]),
         )
     for did, sid in pins.duty_sections.items():
         s = by_succ.get(sid)
@@ -717,13 +741,31 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
         )
     dev = r.max_load_deviation
     hi, lo = kp["max_load_ratio"], kp["min_load_ratio"]
+    ratios = _exact_ratios(dept, secs)
     exact_hi, exact_lo = _exact_ratio_extremes(dept, secs)
+    top, bottom = 1 + exact(dev), 1 - exact(dev)
+    outside = [(sid, x) for sid, x in ratios.items() if x > top or x < bottom]
+    dec = max(2, _ratio_decimals(top))  # a band typed as ±19.96 % is shown as 0.8004–1.1996
+
+    def times(x: Fraction | float) -> str:
+        """A ratio outside the band never prints as the band's edge."""
+        d, edge = dec, top if x > top else bottom
+        while x != math.inf and round(x, d) == edge and d < 6:
+            d += 1
+        return "∞" if x == math.inf else f"{float(x):.{d}f}"
+
     out.add(
         "max_load_deviation",
         "",
-        exact_hi <= 1 + exact(dev) and exact_lo >= 1 - exact(dev),
-        f"人均工作量比在{lo:.2f}～{hi:.2f}之间（允许{1 - dev:.2f}～{1 + dev:.2f}）",
-        f"load ratios {lo:.2f}–{hi:.2f} (allowed {1 - dev:.2f}–{1 + dev:.2f})",
+        not outside,
+        f"人均工作量比在{lo:.2f}～{hi:.2f}之间（允许{float(bottom):.{dec}f}～{float(top):.{dec}f}）"
+        + ("；超出：" + "、".join(f"{sid}为平均的{times(x)}倍" for sid, x in outside) if outside else ""),
+        f"load ratios {lo:.2f}–{hi:.2f} (allowed {float(bottom):.{dec}f}–{float(top):.{dec}f})"
+        + (
+            "; outside: " + ", ".join(f"{sid} at {times(x)}x the average" for sid, x in outside)
+            if outside
+            else ""
+        ),
         binding=(1 + dev) - exact_hi < BINDING_REL or exact_lo - (1 - dev) < BINDING_REL,
     )
     if r.robust_margin > 0:
@@ -756,6 +798,49 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             binding=moved == cap,
         )
     return tuple(out.items)
+
+
+def _ratio_decimals(x: Fraction) -> int:
+    dec = 0
+    while (x * 10**dec).denominator != 1 and dec < 6:
+        dec += 1
+    return dec
+
+
+def _kept_differences(
+    dept: Department, sid: str, s: PlanSection | None, where: Mapping[str, str], names: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """How the section continuing today's sid differs from it, for a broken keep_section pin."""
+    if s is None:
+        return ["没有科室延续它"], ["no section continues it"]
+    today = dept.section(sid)
+    zh, en = [], []
+    was = [d.id for d in dept.duties if d.current_section == sid] + [
+        p.id for p in dept.staff if p.current_section == sid
+    ]
+    now = set(s.duties) | set(s.staff)
+    for x in was:
+        if x not in now:
+            lz, le = item_label(dept, x)
+            other = where.get(x)
+            zh.append(f"{lz}在{names[other]}（{other}）" if other else f"{lz}未安排")
+            en.append(f"{le} in {names[other]} ({other})" if other else f"{le} not placed")
+    for x in (*s.duties, *s.staff):
+        if x not in set(was):
+            lz, le = item_label(dept, x)
+            zh.append(f"{lz}调入{s.name}（{s.id}）")
+            en.append(f"{le} joins {s.name} ({s.id})")
+    if s.chief_posts != today.chief_posts or s.deputy_posts != today.deputy_posts:
+        zh.append(f"职数{s.chief_posts}正{s.deputy_posts}副（原{today.chief_posts}正{today.deputy_posts}副）")
+        en.append(
+            f"posts {s.chief_posts} chief/{s.deputy_posts} deputy (today {today.chief_posts}/{today.deputy_posts})"
+        )
+    if s.kind is not today.kind:
+        zh.append(f"类型改为{'动态科室' if s.kind is SectionKind.DYNAMIC else '基本科室'}")
+        en.append(f"kind changed to {s.kind.value}")
+    if len(zh) > 10:  # a section merged away can differ in dozens of items: name the first
+        zh, en = [*zh[:10], f"等{len(zh)}处"], [*en[:10], f"{len(en)} in all"]
+    return zh, en
 
 
 def _exact_ratios(dept: Department, secs: list[PlanSection]) -> dict[str, Fraction | float]:

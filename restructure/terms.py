@@ -5,7 +5,7 @@ One table each, so the CLI, the app, the exports and the explanations say the sa
 
 from __future__ import annotations
 
-from restructure.domain import Function, Status, exact
+from restructure.domain import Department, Function, Status, exact
 
 FUNCTION_ZH: dict[Function, str] = {
     Function.SUPPORT: "综合保障",
@@ -155,3 +155,20 @@ def percents(value: float, limit: float) -> tuple[str, str]:
     while shown != cap and round(shown, dec) == cap and dec < MAX_DECIMALS:
         dec += 1
     return f"{float(shown):.{dec}f}%", percent(limit)
+
+
+def item_label(dept: Department, item: str) -> tuple[str, str]:
+    """A duty or a person as a rule's sentence names them: the name with the id in brackets,
+    尹军国（P001）; the bare id when there is no name (or the id is not the department's)."""
+    name = None
+    if item in {d.id for d in dept.duties}:
+        name = dept.duty(item).name
+    elif item in {p.id for p in dept.staff}:
+        name = dept.person(item).name
+    return (f"{name}（{item}）", f"{name} ({item})") if name else (item, item)
+
+
+def item_labels(dept: Department, items: list[str]) -> tuple[str, str]:
+    """Several items, joined as each language lists them."""
+    labels = [item_label(dept, x) for x in items]
+    return "、".join(zh for zh, _ in labels), ", ".join(en for _, en in labels)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from builders import duty, scenario, section, staff_for
 
 from restructure.check import check_plan, compute_kpis, today_sections
-from restructure.domain import Plan, Rules, Status
+from restructure.domain import Pins, Plan, Rules, Status
 
 LOOSE = dict(
     min_section_staff=1, max_load_deviation=1.0, max_nonbusiness_section_share=1.0, single_section=()
@@ -97,3 +97,58 @@ def test_a_negative_post_count_is_an_invalid_count():
     zh, en = violated(report)[("post_counts", "")]
     assert en == "post counts must not be negative; problems: S1 deputy posts -1"
     assert zh == "职数须为非负整数；问题：S1副职-1个"
+
+
+def named():
+    """two_sections with names, and every pin of the breach tests below."""
+    sc = two_sections()
+    dept = sc.department
+    duties = tuple(replace(d, name=f"职责{d.id[1:]}") for d in dept.duties)
+    staff = tuple(replace(p, name="尹军国") if p.id == "PS1_2" else p for p in dept.staff)
+    return replace(sc, department=replace(dept, duties=duties, staff=staff))
+
+
+def test_a_broken_together_or_apart_pin_says_where_each_item_is():
+    sc = named()
+    sc = replace(sc, rules=replace(sc.rules, together=(("D1", "D3"),), apart=(("PS1_2", "D1"),)))
+    v = violated(check_plan(sc, edited(sc)))
+    assert v[("together", "1")] == (
+        "职责1（D1）、职责3（D3）在同一科室；现在：职责1（D1）在甲科（S1）、职责3（D3）在乙科（S2）",
+        "职责1 (D1), 职责3 (D3) in one section; now: 职责1 (D1) in 甲科 (S1), 职责3 (D3) in 乙科 (S2)",
+    )
+    assert v[("apart", "1")][1] == (
+        "尹军国 (PS1_2), 职责1 (D1) in different sections; now: 尹军国 (PS1_2) in 甲科 (S1), 职责1 (D1) in 甲科 (S1)"
+    )
+
+
+def test_a_broken_keep_section_pin_says_what_moved():
+    sc = replace(named(), pins=Pins(keep_sections=("S1",)))
+    secs = today_sections(sc.department)
+    s1 = replace(secs[0], duties=("D1",))
+    s2 = replace(secs[1], duties=("D3", "D2"))
+    zh, en = violated(check_plan(sc, plan_of(sc, [s1, s2])))[("keep_section", "S1")]
+    assert zh == "科室「甲科」保持原样；职责2（D2）在乙科（S2）"
+    assert en == "section '甲科' kept as it is; 职责2 (D2) in 乙科 (S2)"
+
+
+def test_a_load_outside_the_band_names_the_sections_and_their_load():
+    sc = two_sections()  # today S1 holds 2 FTE for 3 people, S2 1 FTE for 3: 4/3 and 2/3 of the average
+    sc = replace(sc, rules=replace(sc.rules, max_load_deviation=0.2))
+    zh, en = violated(check_plan(sc, edited(sc)))[("max_load_deviation", "")]
+    assert en.endswith("; outside: S1 at 1.33x the average, S2 at 0.67x the average")
+    assert zh.endswith("；超出：S1为平均的1.33倍、S2为平均的0.67倍")
+
+
+def test_a_conflict_names_the_items_of_an_apart_pin():
+    from restructure.planning import solve
+
+    sc = named()
+    sc = replace(sc, rules=replace(sc.rules, together=(("PS1_2", "D1"),), apart=(("PS1_2", "D1"),)))
+    plan = solve(sc)
+    assert plan.status is Status.INFEASIBLE
+    sentences = {f.rule: (f.zh, f.en) for f in plan.explanation.conflicts}
+    assert sentences["apart"] == (
+        "尹军国（PS1_2）、职责1（D1）须分设在不同科室",
+        "尹军国 (PS1_2), 职责1 (D1) must sit in different sections",
+    )
+    assert sentences["together"][0] == "尹军国（PS1_2）、职责1（D1）须在同一科室"
