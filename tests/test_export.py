@@ -288,3 +288,13 @@ def test_every_rule_the_checker_or_model_names_has_a_label(dept, plan):
     # in a Chinese checks table no row shows a raw key
     zh = display_tables(plan, dept, checks=checks)["checks"]
     assert all(row[0] != rule for row, rule in zip(zh.rows, sorted(names), strict=True))
+
+
+def test_changes_csv_of_a_plan_without_changes_has_the_full_header(tmp_path, dept, plan):
+    from restructure.plan_io import write_plan
+
+    write_plan(plan, dept, tmp_path / "some")
+    write_plan(dataclasses.replace(plan, changes=()), dept, tmp_path / "none")
+    header = (tmp_path / "some" / "changes.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "kind,item,name,from_section,to_section,detail_zh,detail_en"
+    assert (tmp_path / "none" / "changes.csv").read_text(encoding="utf-8-sig").splitlines() == [header]
