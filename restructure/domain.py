@@ -375,7 +375,7 @@ class PlanSection:
 class Change:
     """One line of the implementation checklist."""
 
-    kind: str = doc("duty_move, staff_move, post_change or vacancy")
+    kind: str = doc("duty_move, duty_new, staff_move, staff_new, post_change or vacancy")
     item: str = doc("duty or staff id, or plan section id for a vacancy")
     name: str = doc("duty or person name")
     from_section: str | None = doc("today's section id")

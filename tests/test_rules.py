@@ -442,3 +442,24 @@ def test_load_band_is_exact_as_typed():
     plan = solve(sc)
     assert_valid(sc, plan)
     assert plan.kpis["max_load_ratio"] < 1.2
+
+
+def test_a_new_duty_and_a_new_hire_are_placed_not_moved():
+    secs = [section("S1", "甲科"), section("S2", "乙科")]
+    duties = [duty("D1", "S1"), duty("D2", "S2"), duty("D9", None, name="新职责")]
+    staff = [*staff_for("S1", 2), *staff_for("S2", 2), person("P9", None, name="新人")]
+    sc = scenario(secs, duties, staff, rules=Rules(**LOOSE))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["duties_moved"] == 0 and plan.kpis["staff_moved"] == 0
+    kinds = {c.item: c for c in plan.changes}
+    home = {x: s for s in plan.sections for x in (*s.duties, *s.staff)}
+    new_duty, new_hire = kinds["D9"], kinds["P9"]
+    assert (new_duty.kind, new_duty.from_section, new_duty.to_section) == ("duty_new", None, home["D9"].id)
+    assert (new_hire.kind, new_hire.from_section, new_hire.to_section) == ("staff_new", None, home["P9"].id)
+    assert new_hire.detail_en == f"new staff, placed in '{home['P9'].name}'"
+    assert not [c for c in plan.changes if c.kind in ("duty_move", "staff_move")]
+
+    from restructure.export.tables import value_label
+
+    assert [value_label(k, "zh") for k in ("duty_new", "staff_new")] == ["新增职责", "新进人员"]
