@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from restructure.domain import (
     FUNCTION_ORDER,
@@ -23,9 +24,18 @@ from restructure.domain import (
     Rank,
     Scenario,
     SectionKind,
+    exact,
     robust_workload,
 )
-from restructure.terms import FUNCTION_ZH, deputy_cap, deputy_span
+from restructure.terms import (
+    FUNCTION_ZH,
+    deputy_cap,
+    deputy_span,
+    item_label,
+    item_labels,
+    percent,
+    percents,
+)
 
 RATIO_EPS = 1e-6  # float noise allowed when a ratio is compared with its bound
 BINDING_REL = 0.01  # within 1 % of a limit counts as binding
@@ -277,20 +287,109 @@ class _Findings:
         self.items.append(Finding(rule, instance, status, zh, en))
 
 
+def known_sections(dept: Department, sections: Iterable[PlanSection]) -> list[PlanSection]:
+    """The sections without the duty and person ids the department does not have (a plan.json
+    edited by hand may name some): every count and rule can then still be worked out."""
+    duty_ids = {d.id for d in dept.duties}
+    staff_ids = {p.id for p in dept.staff}
+    return [
+        replace(
+            s,
+            duties=tuple(d for d in s.duties if d in duty_ids),
+            staff=tuple(p for p in s.staff if p in staff_ids),
+            chief=s.chief if s.chief in staff_ids else None,
+            deputies=tuple(p for p in s.deputies if p in staff_ids),
+        )
+        for s in sections
+    ]
+
+
+def _plan_integrity(dept: Department, secs: list[PlanSection], out: _Findings) -> None:
+    """What only a hand-edited plan can get wrong: unknown ids, a section code used twice, one
+    person in two posts, a negative post count. A plan the solver writes never does, so these
+    findings appear only when broken and do not fill the checks panel otherwise."""
+    duty_ids = {d.id for d in dept.duties}
+    staff_ids = {p.id for p in dept.staff}
+    seen: set[str] = set()
+    for s in secs:
+        for did in s.duties:
+            if did not in duty_ids and did not in seen:
+                seen.add(did)
+                out.add(
+                    "known_ids",
+                    did,
+                    False,
+                    f"方案列出的职责{did}（科室{s.id}）不在本部门的职责清单中",
+                    f"plan names duty {did} (section {s.id}), which is not in the department's duties",
+                )
+        for pid in (*s.staff, *([s.chief] if s.chief else []), *s.deputies):
+            if pid not in staff_ids and pid not in seen:
+                seen.add(pid)
+                out.add(
+                    "known_ids",
+                    pid,
+                    False,
+                    f"方案列出的人员{pid}（科室{s.id}）不在本部门的人员名册中",
+                    f"plan names person {pid} (section {s.id}), which is not in the department's staff",
+                )
+    twice = sorted(sid for sid, n in Counter(s.id for s in secs).items() if n > 1)
+    if twice:
+        out.add(
+            "unique_section_ids",
+            "",
+            False,
+            f"科室代码须各不相同；重复：{'、'.join(twice)}",
+            f"each section has its own code; used more than once: {', '.join(twice)}",
+        )
+    posts = Counter(p for s in secs for p in ((s.chief,) if s.chief else ()) + tuple(s.deputies))
+    where: dict[str, list[str]] = defaultdict(list)
+    for s in secs:
+        for p in ((s.chief,) if s.chief else ()) + tuple(s.deputies):
+            where[p].append(s.id)
+    doubled = sorted(p for p, n in posts.items() if n > 1)
+    if doubled:
+        out.add(
+            "one_post_per_person",
+            "",
+            False,
+            "每人至多担任一个领导职务；问题："
+            + "、".join(f"{p}担任{posts[p]}个职务（{'、'.join(where[p])}）" for p in doubled),
+            "each person holds at most one leadership post; problems: "
+            + ", ".join(f"{p} holds {posts[p]} posts ({', '.join(where[p])})" for p in doubled),
+        )
+    negative = [
+        (s.id, label, n)
+        for s in secs
+        for label, n in (("chief", s.chief_posts), ("deputy", s.deputy_posts))
+        if n < 0
+    ]
+    if negative:
+        zh_label = {"chief": "正职", "deputy": "副职"}
+        out.add(
+            "post_counts",
+            "",
+            False,
+            "职数须为非负整数；问题：" + "、".join(f"{sid}{zh_label[k]}{n}个" for sid, k, n in negative),
+            "post counts must not be negative; problems: "
+            + ", ".join(f"{sid} {k} posts {n}" for sid, k, n in negative),
+        )
+
+
 def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple[Finding, ...]:
     """Every hard rule of the scenario on a layout of sections."""
     dept, r, pins = scenario.department, scenario.rules, scenario.pins
-    secs = list(sections)
     out = _Findings()
+    _plan_integrity(dept, list(sections), out)
+    secs = known_sections(dept, sections)
     duty_ids = {d.id for d in dept.duties}
     staff_ids = {p.id for p in dept.staff}
     today_ids = {s.id for s in dept.sections}
 
-    # one owner per duty, one section per person
+    # one owner per duty, one section per person (unknown ids are named above)
     dc = Counter(d for s in secs for d in s.duties)
     pc = Counter(p for s in secs for p in s.staff)
-    bad_d = sorted(d for d in duty_ids if dc[d] != 1) + sorted(set(dc) - duty_ids)
-    bad_p = sorted(p for p in staff_ids if pc[p] != 1) + sorted(set(pc) - staff_ids)
+    bad_d = sorted(d for d in duty_ids if dc[d] != 1)
+    bad_p = sorted(p for p in staff_ids if pc[p] != 1)
     out.add(
         "one_section_per_duty",
         "",
@@ -470,26 +569,32 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             + (f"; problems: {', '.join(bad)}" if bad else ""),
         )
     kp = compute_kpis(dept, secs)
-    if r.max_nonbusiness_section_share < 1:
-        share = kp["nonbusiness_section_share"]
-        n_nb = round(share * len(secs))
+    # shares are compared exactly with the value as typed, as the model does (domain.exact)
+    if r.max_nonbusiness_section_share < 1 and secs:
+        cap = exact(r.max_nonbusiness_section_share)
+        n_nb = sum(1 for s in secs if main_function(dept, s.duties) in NONBUSINESS_FUNCTIONS)
+        said, said_cap = percents(n_nb / len(secs), r.max_nonbusiness_section_share)
         out.add(
             "max_nonbusiness_section_share",
             "",
-            share <= r.max_nonbusiness_section_share + RATIO_EPS,
-            f"非业务科室占{share:.0%}（上限{r.max_nonbusiness_section_share:.0%}）",
-            f"non-business sections {share:.0%} (cap {r.max_nonbusiness_section_share:.0%})",
-            binding=(n_nb + 1) > r.max_nonbusiness_section_share * len(secs) + RATIO_EPS,
+            n_nb <= cap * len(secs),
+            f"非业务科室{n_nb}个（共{len(secs)}个），占{said}（上限{said_cap}）",
+            f"non-business sections {n_nb} of {len(secs)}, {said} (cap {said_cap})",
+            binding=n_nb + 1 > cap * len(secs),
         )
     if r.min_business_staff_share > 0:
-        share = kp["business_staff_share"]
+        nonbiz = {s.id for s in secs if main_function(dept, s.duties) in NONBUSINESS_FUNCTIONS}
+        total = sum(exact(p.capacity_fte) for p in dept.staff)
+        biz = sum(exact(dept.person(p).capacity_fte) for s in secs if s.id not in nonbiz for p in s.staff)
+        share = biz / total if total else Fraction(0)
+        said, said_floor = percents(float(share), r.min_business_staff_share)
         out.add(
             "min_business_staff_share",
             "",
-            share >= r.min_business_staff_share - 1e-4,
-            f"业务科室人员占{share:.0%}（下限{r.min_business_staff_share:.0%}）",
-            f"business staff share {share:.0%} (floor {r.min_business_staff_share:.0%})",
-            binding=share - r.min_business_staff_share < BINDING_REL,
+            share >= exact(r.min_business_staff_share),
+            f"业务科室人员占{said}（下限{said_floor}）",
+            f"business staff share {said} (floor {said_floor})",
+            binding=share - exact(r.min_business_staff_share) < BINDING_REL,
         )
 
     # separation
@@ -533,26 +638,33 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
     for s in secs:
         for x in (*s.duties, *s.staff):
             where[x] = s.id
+    names = {s.id: s.name for s in secs}
+
+    def placed(items: list[str]) -> tuple[str, str]:
+        """Where each item is, for a breach of a pin: '；现在：甲（D1）在办公室（K01）、…'."""
+        zh, en = [], []
+        for x in items:
+            lz, le = item_label(dept, x)
+            sid = where.get(x)
+            zh.append(f"{lz}在{names[sid]}（{sid}）" if sid else f"{lz}未安排")
+            en.append(f"{le} in {names[sid]} ({sid})" if sid else f"{le} not placed")
+        return "；现在：" + "、".join(zh), "; now: " + ", ".join(en)
+
     for gi, group in enumerate(r.apart):
         items = list(dict.fromkeys(group))
         homes = [where.get(x) for x in items]
+        ok = len(set(homes)) == len(homes) and None not in homes
+        zh, en = item_labels(dept, items)
+        now = ("", "") if ok else placed(items)
         out.add(
-            "apart",
-            str(gi + 1),
-            len(set(homes)) == len(homes) and None not in homes,
-            f"{'、'.join(items)}分设在不同科室",
-            f"{', '.join(items)} in different sections",
+            "apart", str(gi + 1), ok, f"{zh}分设在不同科室{now[0]}", f"{en} in different sections{now[1]}"
         )
     for gi, group in enumerate(r.together):
         items = list(dict.fromkeys(group))
-        homes = {where.get(x) for x in items}
-        out.add(
-            "together",
-            str(gi + 1),
-            len(homes) == 1 and None not in homes,
-            f"{'、'.join(items)}在同一科室",
-            f"{', '.join(items)} in one section",
-        )
+        ok = len({where.get(x) for x in items}) == 1 and None not in {where.get(x) for x in items}
+        zh, en = item_labels(dept, items)
+        now = ("", "") if ok else placed(items)
+        out.add("together", str(gi + 1), ok, f"{zh}在同一科室{now[0]}", f"{en} in one section{now[1]}")
 
     # pins
     by_succ = {t: s for s in secs for t in s.successor_of}
@@ -567,8 +679,17 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             and s.deputy_posts == today.deputy_posts
             and s.kind is today.kind
         )
+        zh, en = ([], []) if ok else _kept_differences(dept, sid, s, where, names)
         out.add(
-            "keep_section", sid, ok, f"科室「{today.name}」保持原样", f"section '{today.name}' kept as it is"
+            "keep_section",
+            sid,
+            ok,
+            f"科室「{today.name}」保持原样"
+            + "".join(f"；{x}" for x in zh[:1])
+            + "".join(f"、{x}" for x in zh[1:]),
+            f"section '{today.name}' kept as it is"
+            + "".join(f"; {x}" for x in en[:1])
+            + "".join(f", {x}" for x in en[1:]),
         )
     for did, sid in pins.duty_sections.items():
         s = by_succ.get(sid)
@@ -620,13 +741,31 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
         )
     dev = r.max_load_deviation
     hi, lo = kp["max_load_ratio"], kp["min_load_ratio"]
+    ratios = _exact_ratios(dept, secs)
     exact_hi, exact_lo = _exact_ratio_extremes(dept, secs)
+    top, bottom = 1 + exact(dev), 1 - exact(dev)
+    outside = [(sid, x) for sid, x in ratios.items() if x > top or x < bottom]
+    dec = max(2, _ratio_decimals(top))  # a band typed as ±19.96 % is shown as 0.8004–1.1996
+
+    def times(x: Fraction | float) -> str:
+        """A ratio outside the band never prints as the band's edge."""
+        d, edge = dec, top if x > top else bottom
+        while x != math.inf and round(x, d) == edge and d < 6:
+            d += 1
+        return "∞" if x == math.inf else f"{float(x):.{d}f}"
+
     out.add(
         "max_load_deviation",
         "",
-        exact_hi <= 1 + dev + RATIO_EPS and exact_lo >= 1 - dev - RATIO_EPS,
-        f"人均工作量比在{lo:.2f}～{hi:.2f}之间（允许{1 - dev:.2f}～{1 + dev:.2f}）",
-        f"load ratios {lo:.2f}–{hi:.2f} (allowed {1 - dev:.2f}–{1 + dev:.2f})",
+        not outside,
+        f"人均工作量比在{lo:.2f}～{hi:.2f}之间（允许{float(bottom):.{dec}f}～{float(top):.{dec}f}）"
+        + ("；超出：" + "、".join(f"{sid}为平均的{times(x)}倍" for sid, x in outside) if outside else ""),
+        f"load ratios {lo:.2f}–{hi:.2f} (allowed {float(bottom):.{dec}f}–{float(top):.{dec}f})"
+        + (
+            "; outside: " + ", ".join(f"{sid} at {times(x)}x the average" for sid, x in outside)
+            if outside
+            else ""
+        ),
         binding=(1 + dev) - exact_hi < BINDING_REL or exact_lo - (1 - dev) < BINDING_REL,
     )
     if r.robust_margin > 0:
@@ -642,13 +781,13 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
             "robust_load",
             "",
             worst <= 1 + dev + RATIO_EPS,
-            f"工作量上浮{r.robust_margin:.0%}时最高人均工作量比{worst:.2f}（上限{1 + dev:.2f}）",
-            f"with workloads {r.robust_margin:.0%} toward high, max load ratio {worst:.2f} (cap {1 + dev:.2f})",
+            f"工作量上浮{percent(r.robust_margin)}时最高人均工作量比{worst:.2f}（上限{1 + dev:.2f}）",
+            f"with workloads {percent(r.robust_margin)} toward high, max load ratio {worst:.2f} (cap {1 + dev:.2f})",
             binding=(1 + dev) - worst < BINDING_REL,
         )
     if r.max_staff_moves < 1:
         movable = sum(1 for p in dept.staff if p.movable and p.current_section)
-        cap = math.floor(r.max_staff_moves * movable + 1e-9)
+        cap = math.floor(exact(r.max_staff_moves) * movable)
         moved = kp["staff_moved"]
         out.add(
             "max_staff_moves",
@@ -661,16 +800,68 @@ def check_sections(scenario: Scenario, sections: Iterable[PlanSection]) -> tuple
     return tuple(out.items)
 
 
-def _exact_ratio_extremes(dept: Department, secs: list[PlanSection]) -> tuple[float, float]:
-    total_w = sum(d.workload_fte for d in dept.duties)
-    total_c = sum(p.capacity_fte for p in dept.staff)
-    ratios = []
+def _ratio_decimals(x: Fraction) -> int:
+    dec = 0
+    while (x * 10**dec).denominator != 1 and dec < 6:
+        dec += 1
+    return dec
+
+
+def _kept_differences(
+    dept: Department, sid: str, s: PlanSection | None, where: Mapping[str, str], names: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """How the section continuing today's sid differs from it, for a broken keep_section pin."""
+    if s is None:
+        return ["没有科室延续它"], ["no section continues it"]
+    today = dept.section(sid)
+    zh, en = [], []
+    was = [d.id for d in dept.duties if d.current_section == sid] + [
+        p.id for p in dept.staff if p.current_section == sid
+    ]
+    now = set(s.duties) | set(s.staff)
+    for x in was:
+        if x not in now:
+            lz, le = item_label(dept, x)
+            other = where.get(x)
+            zh.append(f"{lz}在{names[other]}（{other}）" if other else f"{lz}未安排")
+            en.append(f"{le} in {names[other]} ({other})" if other else f"{le} not placed")
+    for x in (*s.duties, *s.staff):
+        if x not in set(was):
+            lz, le = item_label(dept, x)
+            zh.append(f"{lz}调入{s.name}（{s.id}）")
+            en.append(f"{le} joins {s.name} ({s.id})")
+    if s.chief_posts != today.chief_posts or s.deputy_posts != today.deputy_posts:
+        zh.append(f"职数{s.chief_posts}正{s.deputy_posts}副（原{today.chief_posts}正{today.deputy_posts}副）")
+        en.append(
+            f"posts {s.chief_posts} chief/{s.deputy_posts} deputy (today {today.chief_posts}/{today.deputy_posts})"
+        )
+    if s.kind is not today.kind:
+        zh.append(f"类型改为{'动态科室' if s.kind is SectionKind.DYNAMIC else '基本科室'}")
+        en.append(f"kind changed to {s.kind.value}")
+    if len(zh) > 10:  # a section merged away can differ in dozens of items: name the first
+        zh, en = [*zh[:10], f"等{len(zh)}处"], [*en[:10], f"{len(en)} in all"]
+    return zh, en
+
+
+def _exact_ratios(dept: Department, secs: list[PlanSection]) -> dict[str, Fraction | float]:
+    """Each section's workload per FTE over the department's, exactly (inf for nobody in it)."""
+    total_w = sum(exact(d.workload_fte) for d in dept.duties)
+    total_c = sum(exact(p.capacity_fte) for p in dept.staff)
+    ratios: dict[str, Fraction | float] = {}
+    if not total_w or not total_c:
+        return ratios
     for s in secs:
-        w = sum(dept.duty(d).workload_fte for d in s.duties)
-        c = sum(dept.person(p).capacity_fte for p in s.staff)
-        if total_w and total_c:
-            ratios.append(math.inf if c == 0 else (w / c) / (total_w / total_c))
-    return (max(ratios), min(ratios)) if ratios else (1.0, 1.0)
+        w = sum(exact(dept.duty(d).workload_fte) for d in s.duties)
+        c = sum(exact(dept.person(p).capacity_fte) for p in s.staff)
+        ratios[s.id] = math.inf if c == 0 else (w / c) / (total_w / total_c)
+    return ratios
+
+
+def _exact_ratio_extremes(
+    dept: Department, secs: list[PlanSection]
+) -> tuple[Fraction | float, Fraction | float]:
+    ratios = list(_exact_ratios(dept, secs).values())
+    return (max(ratios), min(ratios)) if ratios else (1, 1)
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
@@ -679,15 +870,16 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     if not plan.has_plan:
         return CheckReport(findings=(), kpis={}, terms={})
     findings = check_sections(scenario, plan.sections)
-    kpis = compute_kpis(dept, plan.sections)
+    secs = known_sections(dept, plan.sections)  # unknown ids are findings above, not a crash here
+    kpis = compute_kpis(dept, secs)
     mismatches = []
     for key, value in kpis.items():
         claimed = plan.kpis.get(key)
         if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
             mismatches.append(f"kpi {key}: plan says {claimed}, recomputed {value}")
-    for s in plan.sections:
-        w = sum(dept.duty(d).workload_fte for d in s.duties if d in {x.id for x in dept.duties})
-        c = sum(dept.person(p).capacity_fte for p in s.staff if p in {x.id for x in dept.staff})
+    for s in secs:
+        w = sum(dept.duty(d).workload_fte for d in s.duties)
+        c = sum(dept.person(p).capacity_fte for p in s.staff)
         if not math.isclose(w, s.workload_fte, abs_tol=1e-3) or not math.isclose(
             c, s.capacity_fte, abs_tol=1e-3
         ):
@@ -706,7 +898,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     return CheckReport(
         findings=findings,
         kpis=kpis,
-        terms=soft_terms(dept, plan.sections, scenario),
+        terms=soft_terms(dept, secs, scenario),
         kpi_mismatches=tuple(mismatches),
     )
 

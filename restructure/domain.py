@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -291,6 +292,13 @@ def robust_workload(d: Duty, margin: float) -> float:
     return d.workload_fte + margin * max(0.0, high - d.workload_fte)
 
 
+def exact(value: float) -> Fraction:
+    """A share or a bound as the planner typed it: 0.2496 is 312/1250, not the binary float next
+    to it. The model multiplies these out in integers and the checker compares with them, so
+    the two agree on every decimal input (rounding to per mille let 25 % pass a 24.96 % cap)."""
+    return Fraction(str(value))
+
+
 def weights_dict(w: Weights) -> dict[str, float]:
     """Soft goal -> weight, the one list of soft goals the model and the checker share."""
     return {
@@ -367,7 +375,7 @@ class PlanSection:
 class Change:
     """One line of the implementation checklist."""
 
-    kind: str = doc("duty_move, staff_move, post_change or vacancy")
+    kind: str = doc("duty_move, duty_new, staff_move, staff_new, post_change or vacancy")
     item: str = doc("duty or staff id, or plan section id for a vacancy")
     name: str = doc("duty or person name")
     from_section: str | None = doc("today's section id")

@@ -187,6 +187,8 @@ def read_plan(path: str | Path) -> Plan:
 # ---------------------------------------------------------------------------------------
 
 TABLE_NAMES = ("sections", "duties", "staff", "changes")
+# changes.csv has these columns even when a plan changes nothing (its rows cannot say them then)
+CHANGE_COLUMNS = ("kind", "item", "name", "from_section", "to_section", "detail_zh", "detail_en")
 
 
 def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, Any]]]:
@@ -273,15 +275,13 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
             }
         )
     changes = [
-        {
-            "kind": c.kind,
-            "item": c.item,
-            "name": c.name,
-            "from_section": c.from_section or "",
-            "to_section": c.to_section or "",
-            "detail_zh": c.detail_zh,
-            "detail_en": c.detail_en,
-        }
+        dict(
+            zip(
+                CHANGE_COLUMNS,
+                (c.kind, c.item, c.name, c.from_section or "", c.to_section or "", c.detail_zh, c.detail_en),
+                strict=True,
+            )
+        )
         for c in plan.changes
     ]
     return {"sections": sections, "duties": duties, "staff": staff, "changes": changes}
@@ -347,6 +347,6 @@ def write_plan(plan: Plan, department: Department, out_dir: str | Path) -> list[
     if plan.has_plan:
         for name, rows in plan_tables(plan, department).items():
             path = out / f"{name}.csv"
-            write_csv_rows(path, rows, columns=None if rows else ["kind", "item", "name"])
+            write_csv_rows(path, rows, columns=None if rows or name != "changes" else list(CHANGE_COLUMNS))
             written.append(path)
     return written

@@ -381,7 +381,8 @@ def input_hash(scenario: Scenario) -> str:
 
 
 def changes(dept: Department, sections: list[PlanSection]) -> list[Change]:
-    """The implementation checklist: duty moves, staff moves, post changes, vacancies."""
+    """The implementation checklist: duty moves, new duties placed, staff moves, new staff
+    placed, post changes, vacancies."""
     out: list[Change] = []
     today = {s.id: s.name for s in dept.sections}
     for s in sections:
@@ -399,10 +400,10 @@ def changes(dept: Department, sections: list[PlanSection]) -> list[Change]:
                         f"duty moves from '{today[d.current_section]}' to '{s.name}'",
                     )
                 )
-            elif not d.current_section:
+            elif not d.current_section:  # placed, not moved: duties_moved does not count it
                 out.append(
                     Change(
-                        "duty_move",
+                        "duty_new",
                         did,
                         d.name,
                         None,
@@ -423,6 +424,18 @@ def changes(dept: Department, sections: list[PlanSection]) -> list[Change]:
                         s.id,
                         f"由「{today[p.current_section]}」调整到「{s.name}」",
                         f"moves from '{today[p.current_section]}' to '{s.name}'",
+                    )
+                )
+            elif not p.current_section:  # a new hire is placed, not moved (staff_moved agrees)
+                out.append(
+                    Change(
+                        "staff_new",
+                        pid,
+                        p.name or pid,
+                        None,
+                        s.id,
+                        f"新进人员，安排到「{s.name}」",
+                        f"new staff, placed in '{s.name}'",
                     )
                 )
             post = "chief" if s.chief == pid else ("deputy" if pid in s.deputies else "staff")

@@ -5,7 +5,7 @@ One table each, so the CLI, the app, the exports and the explanations say the sa
 
 from __future__ import annotations
 
-from restructure.domain import Function, Status
+from restructure.domain import Department, Function, Status, exact
 
 FUNCTION_ZH: dict[Function, str] = {
     Function.SUPPORT: "综合保障",
@@ -36,6 +36,7 @@ STATUS: dict[Status, tuple[str, str]] = {
 # rule key -> (zh, en) short names, as shown in the checks panel
 RULES: dict[str, tuple[str, str]] = {
     "one_section_per_duty": ("每项职责由一个科室承担", "every duty has one owner"),
+    "successors": ("现有科室由一个新科室延续", "each of today's sections continued once"),
     "max_basic_sections": ("基本科室数上限", "basic sections cap"),
     "max_dynamic_sections": ("动态科室数上限", "dynamic sections cap"),
     "keep_section_count": ("内设机构个数不变", "section count unchanged"),
@@ -44,6 +45,12 @@ RULES: dict[str, tuple[str, str]] = {
     "one_chief_post": ("每个科室1个正职", "one chief post per section"),
     "max_deputies_per_section": ("每科室副职上限", "deputy posts per section cap"),
     "people_per_deputy_post": ("副职管理幅度", "span of control (deputies)"),
+    "posts_need_people": ("副职数不超过科室人数减1", "deputy posts within the headcount"),
+    "posts_filled_by_leaders": ("职务由现任领导担任", "posts held by current leaders"),
+    "one_post_per_person": ("一人一职", "one post per person"),
+    "post_counts": ("职数不为负", "post counts not negative"),
+    "known_ids": ("编号在部门数据中", "ids in the department's data"),
+    "unique_section_ids": ("科室代码不重复", "section codes unique"),
     "single_section": ("职能集中在一个科室", "function in one section"),
     "dynamic_for_key_tasks_only": ("动态科室只承担重点工作", "dynamic sections for key tasks only"),
     "max_nonbusiness_section_share": ("非业务科室比例上限", "non-business sections share cap"),
@@ -120,3 +127,48 @@ def deputy_span(n: int) -> tuple[str, str]:
 def deputy_cap(n: int) -> tuple[str, str]:
     """The deputy-post cap as the model's explanation and the checker both say it."""
     return f"每个科室副职不超过{n}名", f"at most {n} deputy post{'' if n == 1 else 's'} per section"
+
+
+MAX_DECIMALS = 6  # of a percentage; beyond this a share is printed rounded
+
+
+def _decimals(value: float) -> int:
+    """Decimals a percentage needs to be printed exactly (0.2496 -> 24.96 -> 2)."""
+    pct = exact(value) * 100
+    dec = 0
+    while (pct * 10**dec).denominator != 1 and dec < MAX_DECIMALS:
+        dec += 1
+    return dec
+
+
+def percent(value: float) -> str:
+    """A share typed by the planner as a percentage, exactly: 0.25 -> 25%, 0.2496 -> 24.96%."""
+    return f"{float(exact(value) * 100):.{_decimals(value)}f}%"
+
+
+def percents(value: float, limit: float) -> tuple[str, str]:
+    """A measured share and its limit as percentages that never contradict: the limit exactly,
+    the share with no more decimals than needed, but enough that a share other than the limit
+    never prints as the limit (25% against a 24.96% cap, 24.96% against a 25% one)."""
+    shown, cap = exact(value) * 100, exact(limit) * 100
+    dec = min(_decimals(value), _decimals(limit))
+    while shown != cap and round(shown, dec) == cap and dec < MAX_DECIMALS:
+        dec += 1
+    return f"{float(shown):.{dec}f}%", percent(limit)
+
+
+def item_label(dept: Department, item: str) -> tuple[str, str]:
+    """A duty or a person as a rule's sentence names them: the name with the id in brackets,
+    尹军国（P001）; the bare id when there is no name (or the id is not the department's)."""
+    name = None
+    if item in {d.id for d in dept.duties}:
+        name = dept.duty(item).name
+    elif item in {p.id for p in dept.staff}:
+        name = dept.person(item).name
+    return (f"{name}（{item}）", f"{name} ({item})") if name else (item, item)
+
+
+def item_labels(dept: Department, items: list[str]) -> tuple[str, str]:
+    """Several items, joined as each language lists them."""
+    labels = [item_label(dept, x) for x in items]
+    return "、".join(zh for zh, _ in labels), ", ".join(en for _, en in labels)

@@ -66,7 +66,10 @@ def test_infeasible_rules_are_explained_and_one_click_relaxes_and_resolves() -> 
     solve(at)
     plan = at.session_state["plan"]
     assert plan.status is Status.INFEASIBLE
-    assert any("但D010、D012须在同一科室" in e.value for e in at.error)
+    assert any(
+        "但县级科技计划项目指南编制和发布（D010）、科技项目专家评审组织（D012）须在同一科室" in e.value
+        for e in at.error
+    )
     conflicts = table(at, "规则", "对象", "问题")
     assert set(conflicts["规则"]) == {"横向分权制衡", "须同设"}
     assert set(conflicts["对象"]) == {"科技项目管理", "第1组"}

@@ -15,7 +15,14 @@ import pytest
 from docx import Document
 
 from restructure.domain import Explanation, Finding, Plan, SolverInfo, Status
-from restructure.export import csv_zip_bytes, docx_bytes, export_plan, markdown_text, xlsx_bytes
+from restructure.export import (
+    csv_zip_bytes,
+    display_tables,
+    docx_bytes,
+    export_plan,
+    markdown_text,
+    xlsx_bytes,
+)
 from restructure.io import load_department
 from restructure.plan_io import read_plan, write_csv_rows
 
@@ -248,3 +255,46 @@ def test_unknown_format_and_language_are_refused(tmp_path, dept, plan):
         export_plan(plan, dept, tmp_path, formats=("pdf",))
     with pytest.raises(ValueError, match="lang"):
         xlsx_bytes(plan, dept, lang="fr")
+
+
+def _rule_names_emitted() -> set[str]:
+    """Every rule key the checker (``out.add("key", ...)``) or the model (``guard("key", ...)``)
+    can put in a checks table or a conflict, read from their source."""
+    import ast
+
+    import restructure
+
+    root = Path(restructure.__file__).parent
+    files = [root / "check.py", *sorted((root / "model" / "rules").glob("*.py"))]
+    names = set()
+    for f in files:
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if called in ("add", "guard") and isinstance(node.args[0].value, str):
+                names.add(node.args[0].value)
+    return names
+
+
+def test_every_rule_the_checker_or_model_names_has_a_label(dept, plan):
+    from restructure.terms import RULES
+
+    names = _rule_names_emitted()
+    assert {"successors", "posts_need_people", "max_load_deviation", "apart"} <= names  # the scan works
+    assert sorted(names - set(RULES)) == []
+    checks = [Finding(rule, "", "met", "", "") for rule in sorted(names)]
+    # in a Chinese checks table no row shows a raw key
+    zh = display_tables(plan, dept, checks=checks)["checks"]
+    assert all(row[0] != rule for row, rule in zip(zh.rows, sorted(names), strict=True))
+
+
+def test_changes_csv_of_a_plan_without_changes_has_the_full_header(tmp_path, dept, plan):
+    from restructure.plan_io import write_plan
+
+    write_plan(plan, dept, tmp_path / "some")
+    write_plan(dataclasses.replace(plan, changes=()), dept, tmp_path / "none")
+    header = (tmp_path / "some" / "changes.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "kind,item,name,from_section,to_section,detail_zh,detail_en"
+    assert (tmp_path / "none" / "changes.csv").read_text(encoding="utf-8-sig").splitlines() == [header]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import zipfile
 from pathlib import Path
 
@@ -85,3 +86,20 @@ def test_export_refuses_bad_input_without_a_traceback(tmp_path):
     assert no_data.exit_code == 1
     for r in (bad_format, missing, no_data):
         assert r.exception is None or isinstance(r.exception, SystemExit)
+
+
+def test_export_of_a_plan_naming_unknown_ids_reports_them_in_checks(tmp_path):
+    data = json.loads((FIXTURE / "plan.json").read_text(encoding="utf-8"))
+    data["sections"][0]["duties"].append("D999")
+    data["sections"][0]["staff"].append("P999")
+    data["sections"][1]["deputies"].append("P998")
+    edited = tmp_path / "plan.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["export", str(edited), "--data", str(FIXTURE), "--out", str(out), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    checks = (out / "checks.csv").read_text(encoding="utf-8-sig")
+    assert "方案列出的职责D999" in checks and "which is not in the department's duties" in checks
+    assert "P999" in checks and "P998" in checks

@@ -411,3 +411,55 @@ def test_a_merged_function_section_is_named_after_both_functions_when_both_are_l
     assert_valid(sc, plan)
     merged = next(s for s in plan.sections if "P1" in s.duties)
     assert set(merged.duties) == {"L1", "L2", "P1"} and merged.name == name
+
+
+def test_share_caps_are_exact_as_typed():
+    # 1 of 4 sections is non-business: 25 %, over a 24.96 % cap (per mille rounding let it pass
+    # the model, and the checker then rejected the plan)
+    secs = [section("S1", "办公室"), section("S2", "甲科"), section("S3", "乙科"), section("S4", "丙科")]
+    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 3), duty("D3", "S3", 3), duty("D4", "S4", 3)]
+    staff = staff_for("S1", 1) + staff_for("S2", 3) + staff_for("S3", 3) + staff_for("S4", 3)
+    sc = scenario(
+        secs,
+        duties,
+        staff,
+        rules=Rules(**{**LOOSE, "max_nonbusiness_section_share": 0.2496, "keep_leadership_posts": False}),
+    )
+    (today,) = [f for f in check_sections(sc, today_sections(sc.department)) if f.rule.startswith("max_nonb")]
+    assert today.status == "violated" and today.en == "non-business sections 1 of 4, 25% (cap 24.96%)"
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["nonbusiness_section_share"] == 0
+
+
+def test_load_band_is_exact_as_typed():
+    # today 甲科 carries 1.2x the average, just over a ±19.96 % band: something must move
+    secs = [section("S1", "甲科"), section("S2", "乙科")]
+    duties = [duty("D1", "S1", 3.0), duty("D2", "S1", 3.0), duty("D3", "S2", 2.0), duty("D4", "S2", 2.0)]
+    staff = staff_for("S1", 5) + staff_for("S2", 5)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "max_load_deviation": 0.1996}))
+    sc = replace(sc, objective=replace(sc.objective, balance=0))  # only the hard band moves a duty
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["max_load_ratio"] < 1.2
+
+
+def test_a_new_duty_and_a_new_hire_are_placed_not_moved():
+    secs = [section("S1", "甲科"), section("S2", "乙科")]
+    duties = [duty("D1", "S1"), duty("D2", "S2"), duty("D9", None, name="新职责")]
+    staff = [*staff_for("S1", 2), *staff_for("S2", 2), person("P9", None, name="新人")]
+    sc = scenario(secs, duties, staff, rules=Rules(**LOOSE))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["duties_moved"] == 0 and plan.kpis["staff_moved"] == 0
+    kinds = {c.item: c for c in plan.changes}
+    home = {x: s for s in plan.sections for x in (*s.duties, *s.staff)}
+    new_duty, new_hire = kinds["D9"], kinds["P9"]
+    assert (new_duty.kind, new_duty.from_section, new_duty.to_section) == ("duty_new", None, home["D9"].id)
+    assert (new_hire.kind, new_hire.from_section, new_hire.to_section) == ("staff_new", None, home["P9"].id)
+    assert new_hire.detail_en == f"new staff, placed in '{home['P9'].name}'"
+    assert not [c for c in plan.changes if c.kind in ("duty_move", "staff_move")]
+
+    from restructure.export.tables import value_label
+
+    assert [value_label(k, "zh") for k in ("duty_new", "staff_new")] == ["新增职责", "新进人员"]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from restructure.domain import exact
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
+from restructure.terms import percent
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
@@ -20,13 +22,16 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     if C == 0:
         return []
     dev = inst.rules.max_load_deviation
-    p = round(dev * 1000)
-    q = round(inst.scenario.objective.balance_band * 1000)
+    # the band and the inner band as exact fractions p/D and q/B, so the model and the checker
+    # agree on every decimal the planner types (per mille rounded 0.2004 to 0.2)
+    p, D = exact(dev).numerator, exact(dev).denominator
+    band = exact(inst.scenario.objective.balance_band)
+    q, B = band.numerator, band.denominator
     lits = guard(
         "max_load_deviation",
         "",
-        f"各科室人均工作量须在全局平均的±{dev:.0%}以内",
-        f"each section's workload per FTE within ±{dev:.0%} of the department average",
+        f"各科室人均工作量须在全局平均的±{percent(dev)}以内",
+        f"each section's workload per FTE within ±{percent(dev)} of the department average",
     )
     # excess over the inner band in units of 0.1 FTE, rounded up: finer would only slow the proof
     unit = C * W // 10 if W >= 10 else C
@@ -34,10 +39,10 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     for k in range(inst.n_slots):
         load, cap = v.load(k), v.capacity(k)
         # load/cap within (1±dev)·L/C, multiplied out so that it stays linear and exact
-        m.add(1000 * C * load <= (1000 + p) * L * cap).only_enforce_if(lits)
-        m.add(1000 * C * load >= (1000 - p) * L * cap).only_enforce_if(lits)
+        m.add(D * C * load <= (D + p) * L * cap).only_enforce_if(lits)
+        m.add(D * C * load >= (D - p) * L * cap).only_enforce_if(lits)
         d = m.new_int_var(0, L // max(1, W // 10) + 1, f"dev[{k}]")
-        m.add(1000 * unit * d >= 1000 * C * load - (1000 + q) * L * cap)
-        m.add(1000 * unit * d >= (1000 - q) * L * cap - 1000 * C * load)
+        m.add(B * unit * d >= B * C * load - (B + q) * L * cap)
+        m.add(B * unit * d >= (B - q) * L * cap - B * C * load)
         devs.append(d)
     return [Penalty("balance", sum(devs), unit=0.1 if W >= 10 else 1.0)]

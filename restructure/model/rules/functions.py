@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from restructure.domain import Function, SectionKind
+from restructure.domain import Function, SectionKind, exact
 from restructure.model.instance import Instance, Layout
 from restructure.model.variables import Guard, Penalty, Vars
-from restructure.terms import FUNCTION_ZH
+from restructure.terms import FUNCTION_ZH, percent
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
@@ -47,23 +47,24 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
 
     share = r.max_nonbusiness_section_share
     if share < 1:
-        pct = round(share * 1000)
+        cap = exact(share)
         lits = guard(
             "max_nonbusiness_section_share",
             "",
-            f"非业务科室（以综合保障或政策法规为主）不超过科室总数的{share:.0%}",
-            f"non-business sections (mainly support or policy) at most {share:.0%} of all sections",
+            f"非业务科室（以综合保障或政策法规为主）不超过科室总数的{percent(share)}",
+            f"non-business sections (mainly support or policy) at most {percent(share)} of all sections",
         )
         nonbiz = sum(v.main_function(k, Function.SUPPORT) + v.main_function(k, Function.POLICY) for k in K)
-        m.add(1000 * nonbiz <= pct * v.sections_of()).only_enforce_if(lits)
+        # nonbiz / sections <= cap, multiplied out: exact for the share as typed
+        m.add(cap.denominator * nonbiz <= cap.numerator * v.sections_of()).only_enforce_if(lits)
 
     bshare = r.min_business_staff_share
     if bshare > 0:
         lits = guard(
             "min_business_staff_share",
             "",
-            f"业务科室人员力量不少于{bshare:.0%}",
-            f"at least {bshare:.0%} of staff capacity in business sections",
+            f"业务科室人员力量不少于{percent(bshare)}",
+            f"at least {percent(bshare)} of staff capacity in business sections",
         )
         total = inst.total_cap
         biz_cap = []
@@ -73,7 +74,8 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             m.add(bc <= v.capacity(k))
             m.add(bc <= total * (1 - nonbiz_k))
             biz_cap.append(bc)
-        m.add(1000 * sum(biz_cap) >= round(bshare * 1000) * total).only_enforce_if(lits)
+        floor = exact(bshare)
+        m.add(floor.denominator * sum(biz_cap) >= floor.numerator * total).only_enforce_if(lits)
     return []
 
 

@@ -8,6 +8,7 @@ from ortools.sat.python import cp_model
 from restructure.domain import Rank
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
+from restructure.terms import item_labels
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
@@ -51,8 +52,8 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         lits = guard(
             "together",
             str(gi + 1),
-            f"{'、'.join(items)}须在同一科室",
-            f"{', '.join(items)} must sit in one section",
+            f"{item_labels(dept, items)[0]}须在同一科室",
+            f"{item_labels(dept, items)[1]} must sit in one section",
         )
         head = v.item_in(items[0])
         for it in items[1:]:

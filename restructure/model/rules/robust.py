@@ -11,9 +11,10 @@ import math
 
 from ortools.sat.python import cp_model
 
-from restructure.domain import robust_workload
+from restructure.domain import exact, robust_workload
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
+from restructure.terms import percent
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
@@ -22,17 +23,17 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
     if margin <= 0 or C == 0:
         return []
     dev = inst.rules.max_load_deviation
-    p = round(dev * 1000)
+    p, D = exact(dev).numerator, exact(dev).denominator  # exact, as in balance.py
     # rounded up, so the model is never more lenient than the checker
     high = [math.ceil(robust_workload(d, margin) * W - 1e-9) for d in inst.duties]
     lits = guard(
         "robust_load",
         "",
-        f"工作量按估计上浮{margin:.0%}（向高估值）时，各科室人均工作量仍不超过平均的{1 + dev:.2f}倍",
-        f"with workloads {margin:.0%} of the way to their high estimates, no section exceeds "
+        f"工作量按估计上浮{percent(margin)}（向高估值）时，各科室人均工作量仍不超过平均的{1 + dev:.2f}倍",
+        f"with workloads {percent(margin)} of the way to their high estimates, no section exceeds "
         f"{1 + dev:.2f}x the average load per FTE",
     )
     for k in range(inst.n_slots):
         load_high = cp_model.LinearExpr.weighted_sum([row[k] for row in v.x], high)
-        m.add(1000 * C * load_high <= (1000 + p) * L * v.capacity(k)).only_enforce_if(lits)
+        m.add(D * C * load_high <= (D + p) * L * v.capacity(k)).only_enforce_if(lits)
     return []

@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
-from restructure.terms import stage_zh
+from restructure.terms import item_labels, stage_zh
 
 
 def chains(inst: Instance) -> dict[str, dict[str, list[int]]]:
@@ -47,8 +47,8 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         lits = guard(
             "apart",
             str(gi + 1),
-            f"{'、'.join(items)}须分设在不同科室",
-            f"{', '.join(items)} must sit in different sections",
+            f"{item_labels(inst.dept, items)[0]}须分设在不同科室",
+            f"{item_labels(inst.dept, items)[1]} must sit in different sections",
         )
         for k in K:
             m.add(sum(v.item_in(it)[k] for it in items) <= 1).only_enforce_if(lits)

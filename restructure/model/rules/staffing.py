@@ -6,8 +6,10 @@ import math
 
 from ortools.sat.python import cp_model
 
+from restructure.domain import exact
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
+from restructure.terms import percent
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
@@ -32,13 +34,13 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             m.add(v.heads(k) <= r.max_section_staff).only_enforce_if(lits)
     if r.max_staff_moves < 1:
         movable = sum(c.size for c in inst.classes if c.movable and c.current_section is not None)
-        cap = math.floor(r.max_staff_moves * movable + 1e-9)
+        cap = math.floor(exact(r.max_staff_moves) * movable)
         m.add(v.moved_staff <= cap).only_enforce_if(
             guard(
                 "max_staff_moves",
                 "",
-                f"调整科室的人员不超过可流动人员的{r.max_staff_moves:.0%}（{cap}人）",
-                f"at most {r.max_staff_moves:.0%} of movable staff ({cap}) may change section",
+                f"调整科室的人员不超过可流动人员的{percent(r.max_staff_moves)}（{cap}人）",
+                f"at most {percent(r.max_staff_moves)} of movable staff ({cap}) may change section",
             )
         )
     return []

@@ -1,0 +1,154 @@
+"""The checker on plans edited by hand: what only a plan.json can get wrong is named, not a crash."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from builders import duty, scenario, section, staff_for
+
+from restructure.check import check_plan, compute_kpis, today_sections
+from restructure.domain import Pins, Plan, Rules, Status
+
+LOOSE = dict(
+    min_section_staff=1, max_load_deviation=1.0, max_nonbusiness_section_share=1.0, single_section=()
+)
+
+
+def two_sections():
+    secs = [section("S1", "甲科", deputy=1), section("S2", "乙科", deputy=1)]
+    duties = [duty("D1", "S1"), duty("D2", "S1"), duty("D3", "S2")]
+    staff = staff_for("S1", 3, deputies=1) + staff_for("S2", 3, deputies=1)
+    return scenario(secs, duties, staff, rules=Rules(**LOOSE))
+
+
+def plan_of(sc, sections) -> Plan:
+    dept = sc.department
+    return Plan(
+        scenario=sc.name,
+        department=dept.name,
+        status=Status.FEASIBLE,
+        sections=tuple(sections),
+        kpis=compute_kpis(dept, sections),
+        baseline_kpis=compute_kpis(dept, today_sections(dept)),
+    )
+
+
+def edited(sc, **changes_by_section):
+    """Today's layout as a plan, with some fields of some sections replaced."""
+    secs = [replace(s, **changes_by_section.get(s.id, {})) for s in today_sections(sc.department)]
+    return plan_of(sc, secs)
+
+
+def violated(report) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(f.rule, f.instance): (f.zh, f.en) for f in report.violations}
+
+
+def test_today_as_a_plan_is_clean():
+    sc = two_sections()
+    report = check_plan(sc, edited(sc))
+    assert report.ok, (report.violations, report.kpi_mismatches)
+    assert not {f.rule for f in report.findings} & {
+        "known_ids",
+        "unique_section_ids",
+        "one_post_per_person",
+        "post_counts",
+    }
+
+
+def test_unknown_duty_and_person_are_findings_and_the_rest_is_still_checked():
+    sc = two_sections()
+    secs = today_sections(sc.department)
+    s1 = replace(secs[0], duties=(*secs[0].duties, "D999"), staff=(*secs[0].staff, "P999"))
+    # and S2 loses its duty: a real breach the check must still find
+    s2 = replace(secs[1], duties=(), deputies=("P888",))
+    # the plan's own KPIs are today's: compute_kpis cannot count ids the department lacks
+    report = check_plan(sc, replace(edited(sc), sections=(s1, s2)))
+    v = violated(report)
+    assert v[("known_ids", "D999")] == (
+        "方案列出的职责D999（科室S1）不在本部门的职责清单中",
+        "plan names duty D999 (section S1), which is not in the department's duties",
+    )
+    assert "P999" in v[("known_ids", "P999")][1] and "department's staff" in v[("known_ids", "P999")][1]
+    assert ("known_ids", "P888") in v
+    assert "D3" in v[("one_section_per_duty", "")][1]
+    assert report.kpis["sections_basic"] == 2  # KPIs recomputed on the known ids
+
+
+def test_two_sections_with_one_code_are_flagged():
+    sc = two_sections()
+    report = check_plan(sc, edited(sc, S2={"id": "S1"}))
+    assert "S1" in violated(report)[("unique_section_ids", "")][1]
+
+
+def test_one_person_in_two_posts_is_flagged():
+    sc = two_sections()
+    # the deputy of S1 fills both its deputy posts
+    twice = edited(sc, S1={"deputy_posts": 2, "deputies": ("PS1_1", "PS1_1")})
+    assert "PS1_1 holds 2 posts (S1, S1)" in violated(check_plan(sc, twice))[("one_post_per_person", "")][1]
+    # S1's chief is also listed as chief of S2 (besides not being a member there)
+    both = edited(sc, S2={"chief": "PS1_0"})
+    v = violated(check_plan(sc, both))
+    assert "PS1_0 holds 2 posts (S1, S2)" in v[("one_post_per_person", "")][1]
+
+
+def test_a_negative_post_count_is_an_invalid_count():
+    sc = two_sections()
+    report = check_plan(sc, edited(sc, S1={"deputy_posts": -1, "deputies": ()}, S2={"deputy_posts": 3}))
+    zh, en = violated(report)[("post_counts", "")]
+    assert en == "post counts must not be negative; problems: S1 deputy posts -1"
+    assert zh == "职数须为非负整数；问题：S1副职-1个"
+
+
+def named():
+    """two_sections with names, and every pin of the breach tests below."""
+    sc = two_sections()
+    dept = sc.department
+    duties = tuple(replace(d, name=f"职责{d.id[1:]}") for d in dept.duties)
+    staff = tuple(replace(p, name="尹军国") if p.id == "PS1_2" else p for p in dept.staff)
+    return replace(sc, department=replace(dept, duties=duties, staff=staff))
+
+
+def test_a_broken_together_or_apart_pin_says_where_each_item_is():
+    sc = named()
+    sc = replace(sc, rules=replace(sc.rules, together=(("D1", "D3"),), apart=(("PS1_2", "D1"),)))
+    v = violated(check_plan(sc, edited(sc)))
+    assert v[("together", "1")] == (
+        "职责1（D1）、职责3（D3）在同一科室；现在：职责1（D1）在甲科（S1）、职责3（D3）在乙科（S2）",
+        "职责1 (D1), 职责3 (D3) in one section; now: 职责1 (D1) in 甲科 (S1), 职责3 (D3) in 乙科 (S2)",
+    )
+    assert v[("apart", "1")][1] == (
+        "尹军国 (PS1_2), 职责1 (D1) in different sections; now: 尹军国 (PS1_2) in 甲科 (S1), 职责1 (D1) in 甲科 (S1)"
+    )
+
+
+def test_a_broken_keep_section_pin_says_what_moved():
+    sc = replace(named(), pins=Pins(keep_sections=("S1",)))
+    secs = today_sections(sc.department)
+    s1 = replace(secs[0], duties=("D1",))
+    s2 = replace(secs[1], duties=("D3", "D2"))
+    zh, en = violated(check_plan(sc, plan_of(sc, [s1, s2])))[("keep_section", "S1")]
+    assert zh == "科室「甲科」保持原样；职责2（D2）在乙科（S2）"
+    assert en == "section '甲科' kept as it is; 职责2 (D2) in 乙科 (S2)"
+
+
+def test_a_load_outside_the_band_names_the_sections_and_their_load():
+    sc = two_sections()  # today S1 holds 2 FTE for 3 people, S2 1 FTE for 3: 4/3 and 2/3 of the average
+    sc = replace(sc, rules=replace(sc.rules, max_load_deviation=0.2))
+    zh, en = violated(check_plan(sc, edited(sc)))[("max_load_deviation", "")]
+    assert en.endswith("; outside: S1 at 1.33x the average, S2 at 0.67x the average")
+    assert zh.endswith("；超出：S1为平均的1.33倍、S2为平均的0.67倍")
+
+
+def test_a_conflict_names_the_items_of_an_apart_pin():
+    from restructure.planning import solve
+
+    sc = named()
+    sc = replace(sc, rules=replace(sc.rules, together=(("PS1_2", "D1"),), apart=(("PS1_2", "D1"),)))
+    plan = solve(sc)
+    assert plan.status is Status.INFEASIBLE
+    sentences = {f.rule: (f.zh, f.en) for f in plan.explanation.conflicts}
+    assert sentences["apart"] == (
+        "尹军国（PS1_2）、职责1（D1）须分设在不同科室",
+        "尹军国 (PS1_2), 职责1 (D1) must sit in different sections",
+    )
+    assert sentences["together"][0] == "尹军国（PS1_2）、职责1（D1）须在同一科室"
