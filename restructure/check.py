@@ -25,7 +25,9 @@ from restructure.domain import (
     Scenario,
     SectionKind,
     exact,
+    fte_scale,
     robust_workload,
+    weights_dict,
 )
 from restructure.terms import (
     FUNCTION_ZH,
@@ -247,6 +249,49 @@ def soft_terms(
         "posts": k["post_changes"] + k["vacant_chief_posts"],
         "structure": max(0, section_target(scenario) - len(secs)) if scenario is not None else 0,
     }
+
+
+def balance_counted(dept: Department, secs: Iterable[PlanSection], scenario: Scenario) -> float:
+    """The balance term as the objective counts it, in FTE: each section's excess over the inner
+    band rounded up to a step of 0.1 FTE (1 FTE when every figure is whole), on workloads and
+    capacities in the department's FTE scale, as the model multiplies them out (a duty of no
+    workload counts one unit). ``soft_terms`` gives the exact FTE beside it; the objective and
+    its breakdown use this one, so that they add up."""
+    scale = fte_scale(dept)
+    work = {d.id: max(1, round(d.workload_fte * scale)) for d in dept.duties}
+    cap = {p.id: round(p.capacity_fte * scale) for p in dept.staff}
+    total_w, total_c = sum(work.values()), sum(cap.values())
+    if total_c == 0:
+        return 0.0
+    band = exact(scenario.objective.balance_band)
+    q, b = band.numerator, band.denominator
+    unit = total_c * scale // 10 if scale >= 10 else total_c
+    steps = 0
+    for s in secs:
+        load = sum(work[d] for d in s.duties if d in work)
+        held = sum(cap[p] for p in s.staff if p in cap)
+        excess = max(
+            0, b * total_c * load - (b + q) * total_w * held, (b - q) * total_w * held - b * total_c * load
+        )
+        steps += -(-excess // (b * unit))
+    return steps * (0.1 if scale >= 10 else 1.0)
+
+
+def term_points(
+    scenario: Scenario, secs: Iterable[PlanSection], units: Mapping[str, float]
+) -> dict[str, float]:
+    """Each soft goal's share of the objective, in points: its weight per unit (counted to 0.01
+    points, as the solver's integer objective does) times its amount, balance as counted."""
+    weights = weights_dict(scenario.objective)
+    out = {}
+    for name, amount in units.items():
+        if name == "balance":
+            step = 0.1 if fte_scale(scenario.department) >= 10 else 1.0
+            steps = round(balance_counted(scenario.department, secs, scenario) / step)
+            out[name] = round(weights[name] * 100 * step) * steps / 100
+        else:
+            out[name] = round(weights[name] * 100) * amount / 100
+    return out
 
 
 def live_key_tasks(scenario: Scenario) -> set[str]:
@@ -895,12 +940,22 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
         claimed = plan.baseline_kpis.get(key)
         if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
             mismatches.append(f"baseline kpi {key}: plan says {claimed}, recomputed {value}")
-    return CheckReport(
-        findings=findings,
-        kpis=kpis,
-        terms=soft_terms(dept, secs, scenario),
-        kpi_mismatches=tuple(mismatches),
-    )
+    units = soft_terms(dept, secs, scenario)
+    points = term_points(scenario, secs, units)
+    for key, value in points.items():
+        claimed = plan.terms.get(key)
+        if claimed is not None and not math.isclose(float(claimed), value, abs_tol=1e-3):
+            mismatches.append(f"objective term {key}: plan says {claimed} points, recomputed {value}")
+    objective = plan.solver.objective if plan.solver is not None else None
+    if (
+        objective is not None
+        and plan.terms
+        and not math.isclose(objective, sum(points.values()), abs_tol=1e-3)
+    ):
+        mismatches.append(
+            f"objective: plan says {objective} points, its recomputed breakdown adds up to {sum(points.values()):g}"
+        )
+    return CheckReport(findings=findings, kpis=kpis, terms=units, kpi_mismatches=tuple(mismatches))
 
 
 @dataclass(frozen=True)

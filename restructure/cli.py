@@ -721,6 +721,16 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
     for key, units in plan.term_units.items():
         z, e, uz, ue = TERMS[key]
         tt.add_row(z if zh else e, f"{_num(units)} {uz if zh else ue}", _num(plan.terms.get(key)))
+    tt.add_row(_say(lang, "合计（目标值）", "total (objective)"), "", _num(sum(plan.terms.values())))
+    if plan.term_units.get("balance"):
+        from restructure.domain import fte_scale
+
+        step = "0.1" if fte_scale(scenario.department) >= 10 else "1"
+        tt.caption = _say(
+            lang,
+            f"工作量均衡按每个科室超出内带的部分计分，以{step}人年为一档向上取整",
+            f"balance scores each section's excess over the inner band in steps of {step} FTE, rounded up",
+        )
     console.print(tt)
     binding = [f for f in report.findings if f.status == "binding"]
     if binding:

@@ -292,6 +292,18 @@ def robust_workload(d: Duty, margin: float) -> float:
     return d.workload_fte + margin * max(0.0, high - d.workload_fte)
 
 
+def fte_scale(dept: Department, max_decimals: int = 3) -> int:
+    """How many units make 1 FTE in the model: 10 ** the decimals the department's workloads and
+    capacities need (at most 3). The model counts in these units, and so does the objective's
+    balance term that the checker recomputes."""
+    values = [d.workload_fte for d in dept.duties] + [p.capacity_fte for p in dept.staff]
+    for dec in range(max_decimals + 1):
+        f = 10**dec
+        if all(abs(v * f - round(v * f)) < 1e-6 for v in values):
+            return f
+    return 10**max_decimals
+
+
 def exact(value: float) -> Fraction:
     """A share or a bound as the planner typed it: 0.2496 is 312/1250, not the binary float next
     to it. The model multiplies these out in integers and the checker compares with them, so

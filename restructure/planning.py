@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from restructure import __version__
 from restructure.check import baseline as baseline_of
-from restructure.check import check_sections, compute_kpis, soft_terms
+from restructure.check import check_sections, compute_kpis, soft_terms, term_points
 from restructure.domain import (
     Change,
     Department,
@@ -25,7 +25,6 @@ from restructure.domain import (
     SolverInfo,
     SolverSettings,
     Status,
-    weights_dict,
 )
 from restructure.errors import InputError
 from restructure.explain import duty_reasons, explain_infeasible
@@ -122,8 +121,7 @@ def solve(
     violated = [f for f in findings if f.status == "violated"]
     kpis = compute_kpis(scenario.department, sections)
     terms_units = soft_terms(scenario.department, sections, scenario)
-    weights = weights_dict(scenario.objective)
-    terms = {k: round(weights[k] * v, 4) for k, v in terms_units.items()}
+    terms = term_points(scenario, sections, terms_units)
     if violated:
         # A solver plan that breaks a hard rule is a bug (ours or the solver's): never a result.
         return Plan(

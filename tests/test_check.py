@@ -152,3 +152,38 @@ def test_a_conflict_names_the_items_of_an_apart_pin():
         "尹军国 (PS1_2), 职责1 (D1) must sit in different sections",
     )
     assert sentences["together"][0] == "尹军国（PS1_2）、职责1（D1）须在同一科室"
+
+
+def test_balance_is_counted_in_the_models_steps_and_the_objective_adds_up():
+    # S1 holds 2.05 FTE of work for 3 FTE of people, S2 1 FTE: each lies 0.525 FTE off the even
+    # share, 0.3725 FTE beyond the ±10 % inner band; the objective counts 0.4 for each.
+    from restructure.check import balance_counted, soft_terms, term_points
+    from restructure.domain import SolverInfo
+
+    sc = two_sections()
+    dept = sc.department
+    sc = replace(
+        sc, department=replace(dept, duties=(replace(dept.duties[0], workload_fte=1.05), *dept.duties[1:]))
+    )
+    secs = today_sections(sc.department)
+    units = soft_terms(sc.department, secs, sc)
+    assert units["balance"] == 0.745
+    assert balance_counted(sc.department, secs, sc) == 0.8
+    points = term_points(sc, secs, units)
+    assert points["balance"] == 8.0  # 10 points per FTE, on the counted 0.8
+    plan = replace(plan_of(sc, secs), terms=points, term_units=units)
+    good = replace(plan, solver=SolverInfo(Status.FEASIBLE, objective=sum(points.values())))
+    assert check_plan(sc, good).ok, check_plan(sc, good).kpi_mismatches
+    off = replace(plan, solver=SolverInfo(Status.FEASIBLE, objective=sum(points.values()) + 1))
+    assert any(m.startswith("objective:") for m in check_plan(sc, off).kpi_mismatches)
+    wrong_term = replace(good, terms={**points, "balance": 7.45})
+    assert any("objective term balance" in m for m in check_plan(sc, wrong_term).kpi_mismatches)
+
+
+def test_whole_fte_data_counts_balance_in_whole_fte():
+    sc = two_sections()  # every workload and capacity a whole FTE: the model's unit is 1 FTE
+    secs = today_sections(sc.department)
+    from restructure.check import balance_counted, soft_terms
+
+    assert soft_terms(sc.department, secs, sc)["balance"] == 0.7
+    assert balance_counted(sc.department, secs, sc) == 2.0

@@ -37,6 +37,7 @@ from restructure.domain import (
     Rank,
     Scenario,
     SectionKind,
+    fte_scale,
 )
 
 
@@ -80,14 +81,6 @@ class Layout(StrEnum):
 # against 73/74 (23/12) anonymous, 自然资源局 at 3,640 52/52 (39/41) against 51/52 (33), its
 # 内设机构个数不变 variant at 4,200 56/53 (27/37) against 54/58 (22/12). (Stop 12's gate was 3,500.)
 LABELLED_MAX_CELLS = 4500
-
-
-def _decimals_needed(values: list[float], max_decimals: int = 3) -> int:
-    for dec in range(max_decimals + 1):
-        f = 10**dec
-        if all(abs(v * f - round(v * f)) < 1e-6 for v in values):
-            return dec
-    return max_decimals
 
 
 @dataclass(frozen=True)
@@ -171,8 +164,7 @@ def prepare(
     looks for a conflict; anonymous too. Otherwise ``layout`` is chosen by size unless given.
     """
     dept = scenario.department
-    dec = _decimals_needed([d.workload_fte for d in dept.duties] + [p.capacity_fte for p in dept.staff])
-    scale = 10**dec
+    scale = fte_scale(dept)
     work = tuple(max(1, round(d.workload_fte * scale)) for d in dept.duties)
 
     singles = _referenced_staff(scenario)
