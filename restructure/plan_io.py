@@ -274,6 +274,8 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
                 "post_changed": post != p.rank.value,
             }
         )
+    _add_extra_columns(duties, department.duties)
+    _add_extra_columns(staff, department.staff)
     changes = [
         dict(
             zip(
@@ -285,6 +287,15 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
         for c in plan.changes
     ]
     return {"sections": sections, "duties": duties, "staff": staff, "changes": changes}
+
+
+def _add_extra_columns(rows: list[dict[str, Any]], items) -> None:
+    """The planner's own columns (e.g. 备注) after ours, verbatim, so the plan's tables carry
+    them as the saved department does; a column named like one of ours keeps ours."""
+    keys = [k for k in dict.fromkeys(k for it in items for k in it.extra) if not rows or k not in rows[0]]
+    for row, it in zip(rows, items, strict=True):
+        for k in keys:
+            row[k] = it.extra.get(k, "")
 
 
 # A cell whose text starts with one of these is read as a formula by spreadsheet programs

@@ -69,7 +69,10 @@ def solve(
     if naive:
         # one weighted objective over everything, no hint, no slot ordering, no tiers
         bm = build(inst, symmetry_breaking=False)
-        raw, _ = run(bm, settings, on_progress=on_progress, stop=stop)
+        # search() without a start: one full solve, its plan scored again with tight penalties
+        raw = search(
+            bm, settings, None, time_limit_s=settings.time_limit_s, on_progress=on_progress, stop=stop
+        )
     else:
         if hint is not None and hint.has_plan:
             mismatch = hint_mismatch(scenario, hint)

@@ -201,3 +201,17 @@ def test_plan_csv_booleans_read_back_as_the_loader_reads_them(solved):
             values = {r[column] for r in rows}
             assert values <= {"true", "false"} and values, (name, column, values)
             assert all(parse_bool(v) == (v == "true") for v in values)
+
+
+def test_the_planners_own_columns_are_carried_into_the_plans_duty_table(tmp_path):
+    # tests/fixtures/small/duties.csv has a 备注 column, with text (and quotes) on D004 and D007
+    import csv
+
+    out = tmp_path / "plan"
+    result = _solve(str(FIXTURE), "--out", str(out), *FAST)
+    assert result.exit_code == 0, result.output
+    with (out / "duties.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    assert rows["D004"]["备注"] == "依据三定规定"
+    assert rows["D007"]["备注"] == '含"双随机"抽查'
+    assert rows["D001"]["备注"] == ""
