@@ -1,5 +1,5 @@
-"""Every label of the app in Chinese and English (glossary terms: /spec/glossary.md, copied into
-``restructure.terms`` for rules, KPIs and functions). Chinese is the default."""
+"""Every label of the app in Chinese and English (glossary terms: docs/glossary.md; those for
+rules, KPIs and functions come from ``restructure.terms``). Chinese is the default."""
 
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ HEADERS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-# Coded values shown in the planner's words (glossary.md).
+# Coded values shown in the planner's words (docs/glossary.md).
 VALUE_LABELS: dict[str, tuple[str, str]] = {
     "basic": ("基本科室", "basic section"),
     "dynamic": ("动态科室", "dynamic section"),
