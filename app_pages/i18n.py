@@ -201,7 +201,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_rule": ("规则", "Rule"),
     "col_instance": ("对象", "Instance"),
     "col_result": ("结果", "Result"),
-    "group_n": ("第{n}组", "group {n}"),
     "conflict_heading": ("相互冲突的规则", "Rules in conflict"),
     "conflict_confirmed": (
         "已由独立求解确认：这些规则不能同时满足。",
