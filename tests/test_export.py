@@ -358,3 +358,22 @@ def test_checks_name_a_function_in_the_planners_words(tmp_path, dept, plan):
     assert _sheet(openpyxl.load_workbook(tmp_path / "plan.xlsx"), "规则检查")[0]["对象"] == "综合保障"
     en = csv_zip_bytes(plan, dept, lang="en", checks=Report())
     assert b",comprehensive support," in zipfile.ZipFile(io.BytesIO(en)).read("checks.csv")
+
+
+def test_docx_headings_use_the_named_fonts_in_black_on_a4(dept, plan):
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(docx_bytes(plan, dept)))
+    theme = [qn(a) for a in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")]
+    for name, east_asian in (("Title", "宋体"), ("Heading 1", "黑体")):
+        for style in (doc.styles[name], doc.styles[f"{name} Char"]):
+            fonts = style.element.rPr.rFonts
+            # a theme font attribute would win over 宋体/黑体 in Word
+            assert not [a for a in theme if fonts.get(a) is not None], style.name
+            assert fonts.get(qn("w:eastAsia")) == east_asian
+            color = style.element.rPr.find(qn("w:color"))
+            assert color.get(qn("w:val")) == "000000" and color.get(qn("w:themeColor")) is None
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]  # GB/T 9704
