@@ -117,3 +117,24 @@ def test_plan_tables_show_text_in_the_pages_language_only(store: Path) -> None:
     at.radio(key="lang").set_value("en").run()
     duties = table(at, "Duty code", "Plan section")
     assert "Reason" in duties.columns and "Reason (zh)" not in duties.columns
+
+
+def test_compare_lists_post_differences_and_never_calls_them_the_same(store: Path) -> None:
+    import dataclasses
+
+    at = solve(load_bundled(new_session()))
+    assert save(at, "原方案") == 1
+    runs = RunStore(store)
+    first = runs.get(1)
+    plan = first.plan()
+    # The same placement of every duty and person, but another of the section's people is chief.
+    sec = next(s for s in plan.sections if s.chief and len(s.staff) > 1)
+    swapped = dataclasses.replace(sec, chief=next(p for p in sec.staff if p != sec.chief))
+    other = dataclasses.replace(plan, sections=tuple(swapped if s is sec else s for s in plan.sections))
+    runs.add_run(other, source=first.source, label="换人")
+    go(at, "compare_page")
+    assert not [s for s in at.success if "完全相同" in s.value]
+    assert any("1 个科室的领导职数或正副职人选不同" in c.value for c in at.caption)
+    posts = table(at, "科室", "方案", "正职", "副职")
+    assert len(posts) == 2 and set(posts["方案"]) == {"#1 原方案", "#2 换人"}
+    assert posts.iloc[0]["正职"] != posts.iloc[1]["正职"]
