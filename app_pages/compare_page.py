@@ -105,6 +105,54 @@ def placements_frame(items, name_a: str, name_b: str) -> pd.DataFrame:
     return uniform_frame(rows, [t("col_code"), t("col_name"), name_a, name_b])
 
 
+def sections_frame(items, name_a: str, name_b: str) -> pd.DataFrame:
+    rows = [
+        {
+            name_a: f"{c.section_a or ''} {c.section_a_name}".strip() or t("not_placed"),
+            name_b: f"{c.section_b or ''} {c.section_b_name}".strip() or t("not_placed"),
+        }
+        for c in items
+    ]
+    return uniform_frame(rows, [name_a, name_b])
+
+
+def posts_frame(items, name_a: str, name_b: str) -> pd.DataFrame:
+    """One row per plan and section: its posts and who holds them, the two plans one under the other."""
+    sep = "、" if state.lang() == "zh" else ", "
+    rows = [
+        {
+            t("col_section"): f"{sec} {sec_name}",
+            t("col_plan"): plan,
+            t("col_posts"): f"{chiefs}/{deputies}",
+            t("col_chief"): chief or t("vacant"),
+            t("col_deputies"): sep.join(deps),
+        }
+        for p in items
+        for plan, sec, sec_name, chiefs, deputies, chief, deps in (
+            (
+                name_a,
+                p.section_a,
+                p.section_a_name,
+                p.chief_posts_a,
+                p.deputy_posts_a,
+                p.chief_a,
+                p.deputies_a,
+            ),
+            (
+                name_b,
+                p.section_b,
+                p.section_b_name,
+                p.chief_posts_b,
+                p.deputy_posts_b,
+                p.chief_b,
+                p.deputies_b,
+            ),
+        )
+    ]
+    cols = [t("col_section"), t("col_plan"), t("col_posts"), t("col_chief"), t("col_deputies")]
+    return uniform_frame(rows, cols)
+
+
 def diff_panel(
     labeled: dict[int, LabeledPlan], records: dict[int, RunRecord], ref: int, chosen: list[int]
 ) -> None:
@@ -126,7 +174,15 @@ def diff_panel(
         st.success(t("diff_same"), icon=":material/check_circle:")
         return
     st.caption(
-        t("diff_caption", a=plain(a.label), b=plain(b.label), duties=len(diff.duties), staff=len(diff.staff))
+        t(
+            "diff_caption",
+            a=plain(a.label),
+            b=plain(b.label),
+            duties=len(diff.duties),
+            staff=len(diff.staff),
+            sections=len(diff.sections),
+            posts=len(diff.posts),
+        )
     )
     left, right = st.columns(2)
     with left:
@@ -137,6 +193,14 @@ def diff_panel(
         st.markdown(f"**{t('diff_staff', n=len(diff.staff))}**")
         staff = placements_frame(diff.staff, a.label, b.label)
         st.dataframe(staff, hide_index=True, key="diff_staff", height=table_height(len(staff)))
+    if diff.sections:
+        st.markdown(f"**{t('diff_sections', n=len(diff.sections))}**")
+        sections = sections_frame(diff.sections, a.label, b.label)
+        st.dataframe(sections, hide_index=True, key="diff_sections", height=table_height(len(sections)))
+    if diff.posts:
+        st.markdown(f"**{t('diff_posts', n=len(diff.posts))}**")
+        posts = posts_frame(diff.posts, a.label, b.label)
+        st.dataframe(posts, hide_index=True, key="diff_posts", height=table_height(len(posts)))
 
 
 def render() -> None:

@@ -201,7 +201,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_rule": ("规则", "Rule"),
     "col_instance": ("对象", "Instance"),
     "col_result": ("结果", "Result"),
-    "group_n": ("第{n}组", "group {n}"),
     "conflict_heading": ("相互冲突的规则", "Rules in conflict"),
     "conflict_confirmed": (
         "已由独立求解确认：这些规则不能同时满足。",
@@ -289,13 +288,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "One of the plans has no sections (no feasible plan).",
     ),
     "diff_same": (
-        "两个方案的职责和人员归属完全相同。",
-        "Both plans place every duty and person the same way.",
+        "两个方案的科室、职责和人员归属以及领导职数和正副职人选完全相同。",
+        "Both plans have the same sections, place every duty and person the same way and "
+        "have the same leadership posts, chiefs and deputies.",
     ),
     "diff_caption": (
-        "{a} 与 {b}：{duties} 项职责、{staff} 人归属不同（科室按共有职责和人员对应）。",
-        "{a} vs {b}: {duties} duties and {staff} people sit differently (sections matched by shared duties and people).",
+        "{a} 与 {b}：{duties} 项职责、{staff} 人归属不同，{sections} 个科室设置不同，{posts} 个科室的领导职数或正副职人选不同（科室按共有职责和人员对应）。",
+        "{a} vs {b}: {duties} duties and {staff} people sit differently, {sections} sections differ, "
+        "{posts} sections differ in leadership posts or who is chief or deputy (sections matched by shared duties and people).",
     ),
+    "diff_sections": ("科室（{n} 个）", "Sections ({n})"),
+    "diff_posts": ("领导职数和正副职（{n} 个科室）", "Leadership posts, chiefs and deputies ({n} sections)"),
+    "col_chief": ("正职", "Chief"),
+    "col_deputies": ("副职", "Deputies"),
+    "col_posts": ("领导职数（正/副）", "Posts (chief/deputy)"),
+    "col_plan": ("方案", "Plan"),
     "diff_duties": ("职责（{n} 项）", "Duties ({n})"),
     "diff_staff": ("人员（{n} 人）", "People ({n})"),
     "not_placed": ("未安排", "not placed"),

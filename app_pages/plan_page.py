@@ -23,7 +23,7 @@ from app_pages.widgets import (
 )
 from restructure.check import check_plan, today_sections
 from restructure.domain import Plan, Scenario, Status
-from restructure.export.tables import display_tables
+from restructure.export.tables import display_tables, for_people
 from restructure.scenario import effective_settings
 
 
@@ -119,7 +119,7 @@ def no_plan(plan: Plan, sc: Scenario, lang: str) -> None:
 
 
 def plan_details(plan: Plan, sc: Scenario, lang: str) -> None:
-    tables = display_tables(plan, sc.department, lang=lang)
+    tables = {k: for_people(v) for k, v in display_tables(plan, sc.department, lang=lang).items()}
     tabs = st.tabs([t("tab_compare"), t("tab_duties"), t("tab_staff"), t("tab_changes"), t("tab_checks")])
     with tabs[0]:
         side_by_side(plan, sc, lang)

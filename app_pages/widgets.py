@@ -16,7 +16,7 @@ from app_pages.state import lang
 from restructure.check import CheckReport
 from restructure.domain import Department, Plan, PlanSection, SectionKind, Status
 from restructure.errors import Problem
-from restructure.export.tables import Table, value_label
+from restructure.export.tables import Table, instance_label, value_label
 from restructure.i18n import gap_text, problem_text
 from restructure.terms import KPIS, RULES
 
@@ -314,13 +314,6 @@ def rule_label(key: str, lang: str) -> str:
     # A check added later without a label still reads as words, not as an identifier.
     zh, en = RULES.get(key) or EXTRA_RULES.get(key) or (key.replace("_", " "),) * 2
     return en if lang == "en" else zh
-
-
-def instance_label(rule: str, instance: str, lang: str) -> str:
-    """Which instance of a rule: a function, a chain, a section id, or the n-th together/apart group."""
-    if rule in ("together", "apart") and instance.isdigit():
-        return t("group_n", n=int(instance))
-    return value_label(instance, lang) if instance else ""
 
 
 def findings_frame(findings: Iterable[Any], lang: str) -> pd.DataFrame:

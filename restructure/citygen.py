@@ -426,6 +426,7 @@ def scenario_toml(spec: CityDepartment, dept: Department, time_limit_s: float) -
         f'name = "{dept.name} 9+X"',
         f'description = "生成的城市部门（示意数据）：{len(dept.sections)}个科室、{len(dept.staff)}人、'
         f'{len(dept.duties)}项职责，按9+X模式优化内设机构。"',
+        f'department_name = "{dept.name}"',
         f'data = "data/{spec.slug}"',
         "",
         "[rules]",

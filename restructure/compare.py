@@ -1,4 +1,5 @@
-"""Compare plans: KPIs side by side with deltas, and which duties and people sit differently.
+"""Compare plans: KPIs side by side with deltas, and which duties and people sit differently,
+which sections and which posts (领导职数, who is chief or deputy) differ.
 
 Plans come from plan.json files, plan folders (as ``solve`` and ``batch`` write them) or run ids
 in the run store. ``duty_diff`` is what the app shows when a planner compares two variants.
@@ -145,16 +146,48 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class SectionChange:
+    """A section of one plan without a counterpart in the other, or a counterpart of another
+    name or kind (None: no counterpart)."""
+
+    section_a: str | None
+    section_a_name: str
+    section_b: str | None
+    section_b_name: str
+
+
+@dataclass(frozen=True)
+class PostChange:
+    """A section and its counterpart whose 领导职数 or chief/deputies differ (people by name)."""
+
+    section_a: str
+    section_a_name: str
+    section_b: str
+    section_b_name: str
+    chief_a: str  # the chief's name, "" = vacant
+    chief_b: str
+    deputies_a: tuple[str, ...]
+    deputies_b: tuple[str, ...]
+    chief_posts_a: int
+    chief_posts_b: int
+    deputy_posts_a: int
+    deputy_posts_b: int
+
+
+@dataclass(frozen=True)
 class DutyDiff:
     # Section ids of two plans mean nothing to each other (K01 in A need not be K01 in B), so B's
     # sections are first matched to A's by how many duties and people they share.
     section_match: Mapping[str, str | None]  # plan B section id -> matched plan A section id
     duties: tuple[Placement, ...]
     staff: tuple[Placement, ...]
+    sections: tuple[SectionChange, ...] = ()
+    posts: tuple[PostChange, ...] = ()
 
     @property
     def same(self) -> bool:
-        return not self.duties and not self.staff
+        # Same placement with another chief or fewer deputy posts is another plan.
+        return not (self.duties or self.staff or self.sections or self.posts)
 
 
 def match_sections(plan_a: Plan, plan_b: Plan) -> dict[str, str | None]:
@@ -205,4 +238,58 @@ def duty_diff(plan_a: Plan, plan_b: Plan, department: Department) -> DutyDiff:
         section_match=match,
         duties=differing(department.duties, plan_a.section_of_duty(), plan_b.section_of_duty()),
         staff=differing(department.staff, plan_a.section_of_person(), plan_b.section_of_person()),
+        sections=_section_changes(plan_a, plan_b, match),
+        posts=_post_changes(plan_a, plan_b, match, department),
     )
+
+
+def _section_changes(
+    plan_a: Plan, plan_b: Plan, match: Mapping[str, str | None]
+) -> tuple[SectionChange, ...]:
+    by_a = {s.id: s for s in plan_a.sections}
+    out = []
+    for sb in plan_b.sections:
+        sa = by_a.get(match.get(sb.id) or "")
+        if sa is None:
+            out.append(SectionChange(None, "", sb.id, sb.name))
+        elif (sa.name, sa.kind) != (sb.name, sb.kind):
+            out.append(SectionChange(sa.id, sa.name, sb.id, sb.name))
+    matched = set(match.values())
+    out += [SectionChange(sa.id, sa.name, None, "") for sa in plan_a.sections if sa.id not in matched]
+    return tuple(out)
+
+
+def _post_changes(
+    plan_a: Plan, plan_b: Plan, match: Mapping[str, str | None], department: Department
+) -> tuple[PostChange, ...]:
+    names = {p.id: p.name or p.id for p in department.staff}
+    by_a = {s.id: s for s in plan_a.sections}
+    out = []
+    for sb in plan_b.sections:
+        sa = by_a.get(match.get(sb.id) or "")
+        if sa is None:
+            continue  # a section without counterpart is a section change already
+        if (sa.chief, set(sa.deputies), sa.chief_posts, sa.deputy_posts) == (
+            sb.chief,
+            set(sb.deputies),
+            sb.chief_posts,
+            sb.deputy_posts,
+        ):
+            continue
+        out.append(
+            PostChange(
+                section_a=sa.id,
+                section_a_name=sa.name,
+                section_b=sb.id,
+                section_b_name=sb.name,
+                chief_a=names.get(sa.chief or "", sa.chief or ""),
+                chief_b=names.get(sb.chief or "", sb.chief or ""),
+                deputies_a=tuple(names.get(d, d) for d in sa.deputies),
+                deputies_b=tuple(names.get(d, d) for d in sb.deputies),
+                chief_posts_a=sa.chief_posts,
+                chief_posts_b=sb.chief_posts,
+                deputy_posts_a=sa.deputy_posts,
+                deputy_posts_b=sb.deputy_posts,
+            )
+        )
+    return tuple(out)

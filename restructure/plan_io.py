@@ -188,7 +188,17 @@ def read_plan(path: str | Path) -> Plan:
 
 TABLE_NAMES = ("sections", "duties", "staff", "changes")
 # changes.csv has these columns even when a plan changes nothing (its rows cannot say them then)
-CHANGE_COLUMNS = ("kind", "item", "name", "from_section", "to_section", "detail_zh", "detail_en")
+CHANGE_COLUMNS = (
+    "kind",
+    "item",
+    "name",
+    "from_section",
+    "from_section_name",
+    "to_section",
+    "to_section_name",
+    "detail_zh",
+    "detail_en",
+)
 
 
 def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, Any]]]:
@@ -197,7 +207,11 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
     sec_of_person = plan.section_of_person()
     by_id = {s.id: s for s in plan.sections}
     today_names = {s.id: s.name for s in department.sections}
+    plan_names = {s.id: s.name for s in plan.sections}
     reasons = plan.explanation.duty_reasons
+    # Names beside the codes: a planner reads names, a round trip reads codes.
+    person_names = {p.id: p.name or "" for p in department.staff}
+    task_names = {k.id: k.name for k in department.key_tasks}
 
     sections = [
         {
@@ -206,6 +220,7 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
             "kind": s.kind.value,
             "main_function": s.main_function.value if s.main_function else "",
             "key_task": s.key_task or "",
+            "key_task_name": task_names.get(s.key_task or "", ""),
             "successor_of": ";".join(s.successor_of),
             "successor_of_names": ";".join(today_names.get(x, x) for x in s.successor_of),
             "duties": len(s.duties),
@@ -216,7 +231,9 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
             "chief_posts": s.chief_posts,
             "deputy_posts": s.deputy_posts,
             "chief": s.chief or "",
+            "chief_name": person_names.get(s.chief or "", ""),
             "deputies": ";".join(s.deputies),
+            "deputy_names": ";".join(person_names.get(x, "") for x in s.deputies),
         }
         for s in plan.sections
     ]
@@ -280,7 +297,18 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
         dict(
             zip(
                 CHANGE_COLUMNS,
-                (c.kind, c.item, c.name, c.from_section or "", c.to_section or "", c.detail_zh, c.detail_en),
+                (
+                    c.kind,
+                    c.item,
+                    c.name,
+                    c.from_section or "",
+                    # from: a section of today's; to: a section of the plan
+                    today_names.get(c.from_section or "", ""),
+                    c.to_section or "",
+                    plan_names.get(c.to_section or "", ""),
+                    c.detail_zh,
+                    c.detail_en,
+                ),
                 strict=True,
             )
         )

@@ -15,11 +15,11 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import MISSING, asdict, fields
+from dataclasses import MISSING, asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
-from restructure.domain import Pins, Process, Rules, Scenario, SolverSettings, Weights
+from restructure.domain import Department, Pins, Process, Rules, Scenario, SolverSettings, Weights
 from restructure.errors import InputError, Problem
 from restructure.io.department import build_department
 from restructure.io.tables import read_tables
@@ -112,7 +112,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         raise InputError(problems)
     return Scenario(
         name=normalized.get("name") or (p.stem if not p.is_dir() else p.name),
-        department=build_department(raw),
+        department=_named(build_department(raw), normalized.get("department_name")),
         description=normalized.get("description", ""),
         rules=rules,
         pins=pins,
@@ -123,6 +123,12 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         source=label,
         settings=normalized,
     )
+
+
+def _named(department: Department, name: str | None) -> Department:
+    """The department under the scenario's department_name (else its folder's name), so the
+    plan, the draft and the app all say the department's real name."""
+    return replace(department, name=name) if name else department
 
 
 def override_problems(overrides: Mapping[str, Any]) -> list[Problem]:
@@ -409,6 +415,12 @@ def effective_settings(scenario: Scenario) -> dict[str, Any]:
     return {
         "name": scenario.name,
         "description": scenario.description,
+        # only when set, so a scenario without it keeps the hash it had before the key existed
+        **(
+            {"department_name": scenario.settings["department_name"]}
+            if scenario.settings.get("department_name")
+            else {}
+        ),
         "rules": asdict(scenario.rules),
         "pins": {
             "keep_sections": list(scenario.pins.keep_sections),
@@ -456,6 +468,7 @@ def scenario_to_toml(scenario: Scenario, *, data: str | Path | None = None) -> s
     lines = [
         f"name = {_toml_value(s['name'])}",
         f"description = {_toml_value(s['description'])}",
+        *([f"department_name = {_toml_value(s['department_name'])}"] if "department_name" in s else []),
         f"data = {_toml_value(str(data))}",
     ]
 

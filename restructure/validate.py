@@ -754,9 +754,7 @@ def _check_processes(
 class Setting:
     """What one TOML key accepts."""
 
-    kind: (
-        str  # int, float, bool, str, month, functions, ids, id_groups, name_groups, id_map, str_map, numbers
-    )
+    kind: str  # int, float, bool, str, text, month, functions, ids, id_groups, name_groups, id_map, str_map, numbers
     low: float | None = None
     high: float | None = None
     low_open: bool = False  # True: value must be > low rather than >= low
@@ -805,6 +803,7 @@ PROCESS_SETTINGS: dict[str, Setting] = {
 TOP_SETTINGS: dict[str, Setting] = {
     "name": Setting("str"),
     "description": Setting("str"),
+    "department_name": Setting("text"),
     "data": Setting("str"),
     "section_names": Setting("str_map"),
 }
@@ -869,6 +868,11 @@ def convert_setting(value: Any, setting: Setting) -> Any:
         if not isinstance(value, str):
             raise _Bad("应为带引号的文字", "must be a quoted string")
         return value
+    elif k == "text":
+        # A name that outputs print (a title, a heading): blank would print as nothing.
+        if not isinstance(value, str) or not value.strip():
+            raise _Bad("应为非空的带引号文字", "must be non-empty quoted text")
+        return value.strip()
     elif k == "month":
         if not isinstance(value, str):
             raise _Bad('应为 "YYYY-MM" 格式的月份', 'must be a month "YYYY-MM"')

@@ -72,7 +72,7 @@ def test_exports_are_files_a_planner_can_open(store: Path, monkeypatch: pytest.M
     assert labels == {"Excel 工作簿", "CSV 压缩包", "plan.json", "三定草稿（Word）"}
     wb = load_workbook(io.BytesIO(last_served(served, "plan.xlsx")), read_only=True)
     try:
-        assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "KPI", "规则检查"]
+        assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "指标", "规则检查"]
     finally:
         wb.close()
     with zipfile.ZipFile(io.BytesIO(last_served(served, "plan_tables.zip"))) as z:
@@ -105,3 +105,36 @@ def test_simulation_page_shows_risk_today_and_under_the_plan(store: Path) -> Non
     assert cards["抽样次数"] == "1,000"
     assert cards["现状：任一科室超负荷的概率"].endswith("%")
     assert len(at.get("vega_lite_chart")) == 4  # distribution and overload, today and plan
+
+
+def test_plan_tables_show_text_in_the_pages_language_only(store: Path) -> None:
+    at = solve(load_bundled(new_session()))
+    duties = table(at, "职责代码", "新科室")
+    assert "理由" in duties.columns and "理由（英文）" not in duties.columns
+    sections = table(at, "科室代码", "科长")
+    assert "科长代码" not in sections.columns
+    assert all(v == "" or "（P" in v for v in sections["科长"])  # 王五（P001）
+    at.radio(key="lang").set_value("en").run()
+    duties = table(at, "Duty code", "Plan section")
+    assert "Reason" in duties.columns and "Reason (zh)" not in duties.columns
+
+
+def test_compare_lists_post_differences_and_never_calls_them_the_same(store: Path) -> None:
+    import dataclasses
+
+    at = solve(load_bundled(new_session()))
+    assert save(at, "原方案") == 1
+    runs = RunStore(store)
+    first = runs.get(1)
+    plan = first.plan()
+    # The same placement of every duty and person, but another of the section's people is chief.
+    sec = next(s for s in plan.sections if s.chief and len(s.staff) > 1)
+    swapped = dataclasses.replace(sec, chief=next(p for p in sec.staff if p != sec.chief))
+    other = dataclasses.replace(plan, sections=tuple(swapped if s is sec else s for s in plan.sections))
+    runs.add_run(other, source=first.source, label="换人")
+    go(at, "compare_page")
+    assert not [s for s in at.success if "完全相同" in s.value]
+    assert any("1 个科室的领导职数或正副职人选不同" in c.value for c in at.caption)
+    posts = table(at, "科室", "方案", "正职", "副职")
+    assert len(posts) == 2 and set(posts["方案"]) == {"#1 原方案", "#2 换人"}
+    assert posts.iloc[0]["正职"] != posts.iloc[1]["正职"]

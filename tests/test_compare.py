@@ -72,6 +72,32 @@ def test_moved_duty_and_person_are_reported_with_both_sections(dept, plan):
     ]
 
 
+def _with_k01(plan, **changes):
+    secs = tuple(dataclasses.replace(s, **changes) if s.id == "K01" else s for s in plan.sections)
+    return dataclasses.replace(plan, sections=secs)
+
+
+def test_posts_differ_even_where_everyone_sits_alike(dept, plan):
+    # K01's chief and a deputy swap posts: same sections, same people, another plan.
+    swapped = _renumbered(_with_k01(plan, chief="P002", deputies=("P001", "P004")))
+    diff = duty_diff(plan, swapped, dept)
+    assert not diff.duties and not diff.staff and not diff.same
+    [post] = diff.posts
+    assert (post.section_a, post.section_b) == ("K01", "K03")
+    assert (post.chief_a, post.chief_b) == ("王建国", "李秀英")
+    assert post.deputies_b == ("王建国", "刘洋")
+    # One deputy post fewer is a difference too; the order deputies are listed in is not.
+    fewer = _with_k01(plan, deputies=("P002",), deputy_posts=1)
+    assert [(p.deputy_posts_a, p.deputy_posts_b) for p in duty_diff(plan, fewer, dept).posts] == [(2, 1)]
+    assert duty_diff(plan, _with_k01(plan, deputies=("P004", "P002")), dept).same
+
+
+def test_a_renamed_section_is_a_difference(dept, plan):
+    diff = duty_diff(plan, _with_k01(plan, name="办公室"), dept)
+    assert not diff.same
+    assert [(c.section_a_name, c.section_b_name) for c in diff.sections] == [("综合保障科", "办公室")]
+
+
 def test_kpi_comparison_gives_deltas_against_the_reference(plan):
     other = _move(plan, "D012", "P014", "K02")
     plans = [LabeledPlan("A", plan), LabeledPlan("B", other)]

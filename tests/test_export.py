@@ -92,7 +92,8 @@ def test_docx_draft_has_title_sections_and_annex(dept, plan):
 
 def test_xlsx_is_readable_as_opened(dept, plan):
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept)))
-    assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "KPI"]
+    # every sheet name in Chinese, the KPI sheet too
+    assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "指标"]
     ws = wb["科室"]
     assert ws.freeze_panes == "A2"
     assert all(c.font.bold for c in ws[1])
@@ -103,7 +104,7 @@ def test_xlsx_is_readable_as_opened(dept, plan):
     cell = ws.cell(row=2, column=wl_col)
     assert cell.data_type == "n" and cell.value == pytest.approx(2.6) and cell.number_format == "0.00"
     assert ws.column_dimensions["B"].width >= 10
-    kpi = wb["KPI"]
+    kpi = wb["指标"]
     deltas = {r[0].value: r[4] for r in kpi.iter_rows(min_row=2)}
     assert deltas["sections_basic"].value == -3 and deltas["sections_basic"].data_type == "n"
 
@@ -227,8 +228,8 @@ def test_infeasible_plan_exports_an_honest_draft(tmp_path, dept):
     md = (tmp_path / "sanding_draft.md").read_text(encoding="utf-8")
     assert "在现有规则下未能形成方案" in md and "基本科室数上限3个过低" in md
     assert (tmp_path / "sections.csv").read_bytes().decode("utf-8-sig").strip() == (
-        "科室代码,科室名称,类型,主要职能,重点工作,承接现有科室代码,承接现有科室,职责事项数,人数,"
-        "工作量（FTE）,人力（FTE）,人均工作量,正科职数,副科职数,科长,副科长"
+        "科室代码,科室名称,类型,主要职能,重点工作代码,重点工作,承接现有科室代码,承接现有科室,职责事项数,人数,"
+        "工作量（FTE）,人力（FTE）,人均工作量,正科职数,副科职数,科长代码,科长,副科长代码,副科长"
     )
     assert json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))["status"] == "infeasible"
 
@@ -244,7 +245,8 @@ def test_checks_sheet_lists_findings(dept, plan):
 
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept, checks=Report())))
     rows = [[c.value for c in r] for r in wb["规则检查"].iter_rows(min_row=1)]
-    assert rows[0] == ["规则", "对象", "结果", "说明", "说明（英文）"]
+    # a workbook is for people: the message in the workbook's language only
+    assert rows[0] == ["规则", "对象", "结果", "说明"]
     assert rows[1][:3] == ["横向分权制衡", "食品生产监管", "符合"]
     assert rows[2][2] == "不符合"
     assert rows[3][0] == "指标复核" and "groups_split" in rows[3][3]
@@ -296,5 +298,82 @@ def test_changes_csv_of_a_plan_without_changes_has_the_full_header(tmp_path, dep
     write_plan(plan, dept, tmp_path / "some")
     write_plan(dataclasses.replace(plan, changes=()), dept, tmp_path / "none")
     header = (tmp_path / "some" / "changes.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == "kind,item,name,from_section,to_section,detail_zh,detail_en"
+    assert header == (
+        "kind,item,name,from_section,from_section_name,to_section,to_section_name,detail_zh,detail_en"
+    )
     assert (tmp_path / "none" / "changes.csv").read_text(encoding="utf-8-sig").splitlines() == [header]
+
+
+def _sheet(wb, name):
+    rows = [[c.value for c in r] for r in wb[name].iter_rows()]
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_csv_names_beside_codes(tmp_path, dept, plan):
+    # The data files keep the codes (round trips) and add the names a planner reads.
+    export_plan(plan, dept, tmp_path, formats=("csv",), lang="en")
+    sections = (tmp_path / "sections.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert sections[0].endswith("Chief code,Chief,Deputy codes,Deputies")
+    assert "Key task code,Key task," in sections[0]
+    assert sections[1].endswith("P001,王建国,P002;P004,李秀英;刘洋")
+    assert ",KT01,营商环境优化," in sections[4]
+    changes = (tmp_path / "changes.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert changes[0].startswith("Kind,Item,Name,From (code),From,To (code),To,")
+    assert ",S03,登记注册科,K02,行政许可科," in changes[1]
+
+
+def test_xlsx_shows_names_with_their_codes(dept, plan):
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept)))
+    sections = _sheet(wb, "科室")
+    assert "科长代码" not in sections[0] and "副科长代码" not in sections[0]
+    assert sections[0]["科长"] == "王建国（P001）"
+    assert sections[0]["副科长"] == "李秀英（P002）；刘洋（P004）"
+    assert sections[3]["重点工作"] == "营商环境优化（KT01）"
+    changes = _sheet(wb, "变更清单")
+    assert (changes[0]["原科室"], changes[0]["新科室"]) == ("登记注册科（S03）", "行政许可科（K02）")
+    en = _sheet(openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept, lang="en"))), "Sections")
+    assert en[0]["Chief"] == "王建国 (P001)" and en[0]["Deputies"] == "李秀英 (P002); 刘洋 (P004)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "hidden"), [("zh", "理由", "理由（英文）"), ("en", "Reason", "Reason (zh)")]
+)
+def test_xlsx_text_only_in_its_language(dept, plan, lang, shown, hidden):
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept, lang=lang)))
+    duties = [c.value for c in wb.worksheets[1][1]]
+    changes = [c.value for c in wb.worksheets[3][1]]
+    assert shown in duties and hidden not in duties
+    assert not any("英文" in h or "(zh)" in h for h in changes)
+
+
+def test_checks_name_a_function_in_the_planners_words(tmp_path, dept, plan):
+    class Report:
+        findings = (Finding("single_section", "support", "binding", "集中。", "In one."),)
+        kpi_mismatches = ()
+        ok = True
+
+    export_plan(plan, dept, tmp_path, formats=("csv", "xlsx"), checks=Report())
+    row = (tmp_path / "checks.csv").read_bytes().decode("utf-8-sig").splitlines()[1]
+    assert row.startswith("职能集中在一个科室,综合保障,")
+    assert _sheet(openpyxl.load_workbook(tmp_path / "plan.xlsx"), "规则检查")[0]["对象"] == "综合保障"
+    en = csv_zip_bytes(plan, dept, lang="en", checks=Report())
+    assert b",comprehensive support," in zipfile.ZipFile(io.BytesIO(en)).read("checks.csv")
+
+
+def test_docx_headings_use_the_named_fonts_in_black_on_a4(dept, plan):
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(docx_bytes(plan, dept)))
+    theme = [qn(a) for a in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")]
+    for name, east_asian in (("Title", "宋体"), ("Heading 1", "黑体")):
+        for style in (doc.styles[name], doc.styles[f"{name} Char"]):
+            fonts = style.element.rPr.rFonts
+            # a theme font attribute would win over 宋体/黑体 in Word
+            assert not [a for a in theme if fonts.get(a) is not None], style.name
+            assert fonts.get(qn("w:eastAsia")) == east_asian
+            color = style.element.rPr.find(qn("w:color"))
+            assert color.get(qn("w:val")) == "000000" and color.get(qn("w:themeColor")) is None
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]  # GB/T 9704

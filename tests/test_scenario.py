@@ -68,6 +68,32 @@ def test_extends_merges_deeply_and_keeps_data_relative_to_its_file():
     assert child.department == base.department
 
 
+def test_department_name_names_the_department_and_is_inherited_and_overridable(tmp_path):
+    # Without it the department is called after its folder (small); with it, by its full name,
+    # which a scenario extending this one inherits and an override replaces.
+    assert load_scenario(BASE).department.name == "small"
+    base = write(
+        tmp_path, "base.toml", f'department_name = "某县市场监督管理局"\ndata = "{SMALL.as_posix()}"\n'
+    )
+    child = write(tmp_path, "child.toml", 'extends = "base.toml"\nname = "c"\n')
+    assert load_scenario(base).department.name == "某县市场监督管理局"
+    assert load_scenario(child).department.name == "某县市场监督管理局"
+    assert load_scenario(child, {"department_name": "另一局"}).department.name == "另一局"
+    # Saved as one file, it keeps the name.
+    again = load_scenario(write(tmp_path, "copy.toml", scenario_to_toml(load_scenario(child))))
+    assert again.department.name == "某县市场监督管理局"
+
+
+def test_every_bundled_scenario_names_its_department():
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    for path in [*root.glob("*.toml"), *(root / "city").glob("*.toml")]:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        while "department_name" not in doc and "extends" in doc:
+            doc = tomllib.loads((path.parent / doc["extends"]).read_text(encoding="utf-8"))
+        name = doc.get("department_name", "")
+        assert name.endswith(("局", "办公室")), path
+
+
 def test_extends_cycle_is_reported(tmp_path):
     write(tmp_path, "a.toml", 'extends = "b.toml"\nname = "a"\n')
     write(tmp_path, "b.toml", 'extends = "a.toml"\ndata = "x"\n')
@@ -153,6 +179,8 @@ SETTING_CASES = [
     ("[section_names]\nK01 = 1", "section_names.K01", "quoted text"),
     ('[pins.duty_sections]\nD001 = ["S01"]', "pins.duty_sections.D001", "quoted text"),
     ('section_names = "K01"', "section_names", "table"),
+    ('department_name = "  "', "department_name", "non-empty"),
+    ("department_name = 3", "department_name", "non-empty"),
     (
         '[[processes]]\nname = "p"\nsteps = ["D001", "D002"]\ndays_per_step = [1]',
         "processes[1].days_per_step",
@@ -305,3 +333,14 @@ def test_programmatic_scenario_can_be_written(tmp_path):
     sc = Scenario(name="手工", department=dept, rules=Rules(apart=(("D001", "D002"),)))
     path = write(tmp_path, "s.toml", scenario_to_toml(sc, data=str(SMALL)))
     assert load_scenario(path).rules.apart == (("D001", "D002"),)
+
+
+def test_department_name_is_what_the_plan_and_the_draft_say():
+    from restructure.export import markdown_text
+    from restructure.planning import solve
+
+    sc = load_scenario(BASE, {"department_name": "某县市场监督管理局", "solver.time_limit_s": 2})
+    plan = solve(sc, explain=False)
+    assert plan.department == "某县市场监督管理局"
+    title = markdown_text(plan, sc.department).splitlines()[0]
+    assert title == "# 某县市场监督管理局内设机构、职责和人员编制方案（草案）"

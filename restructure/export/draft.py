@@ -14,7 +14,7 @@ from typing import Any
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from restructure.domain import Department, Establishment, Function, Plan, PlanSection, SectionKind
 from restructure.export.tables import make_redactor, value_label
@@ -296,19 +296,62 @@ def render_markdown(blocks: list[Block]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _set_font(style, latin: str, east_asian: str, size: float) -> None:
+THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+# GB/T 9704 (党政机关公文格式): A4, margins top 37, bottom 35, left 28, right 26 mm.
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+
+
+def _set_font(style, latin: str, east_asian: str, size: float, *, black: bool = False) -> None:
     style.font.name = latin
     style.font.size = Pt(size)
     rpr = style.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
+    fonts = rpr.get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asian)
+    # A theme font wins over the named one in Word (and shows the theme's font), so drop them.
+    for attr in THEME_FONT_ATTRS:
+        fonts.attrib.pop(qn(attr), None)
+    if black:
+        # The template's headings are theme blue; an official document's are black.
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        color = rpr.find(qn("w:color"))
+        for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+            color.attrib.pop(qn(attr), None)
+
+
+def _plain_defaults(doc) -> None:
+    """No theme font in the document defaults, and no theme-blue rule under the title."""
+    fonts = doc.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    fonts = fonts.find(qn("w:rFonts")) if fonts is not None else None
+    if fonts is not None:
+        for attr in THEME_FONT_ATTRS:
+            fonts.attrib.pop(qn(attr), None)
+    ppr = doc.styles["Title"].element.pPr
+    border = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    if border is not None:
+        ppr.remove(border)
+
+
+def _set_page(doc) -> None:
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+        section.top_margin = Mm(MARGINS_MM["top"])
+        section.bottom_margin = Mm(MARGINS_MM["bottom"])
+        section.left_margin = Mm(MARGINS_MM["left"])
+        section.right_margin = Mm(MARGINS_MM["right"])
 
 
 def render_docx(blocks: list[Block]) -> bytes:
     doc = Document()
     # Official documents: 仿宋 for the text, 黑体 for headings, 宋体 bold for the title.
     _set_font(doc.styles["Normal"], "Times New Roman", "仿宋", 12)
-    _set_font(doc.styles["Title"], "Times New Roman", "宋体", 20)
-    _set_font(doc.styles["Heading 1"], "Times New Roman", "黑体", 14)
+    # The linked character styles (Title Char, Heading 1 Char) are what Word shows for the text
+    # of such a paragraph, so they get the same fonts.
+    for name, east_asian, size in (("Title", "宋体", 20), ("Heading 1", "黑体", 14)):
+        _set_font(doc.styles[name], "Times New Roman", east_asian, size, black=True)
+        _set_font(doc.styles[f"{name} Char"], "Times New Roman", east_asian, size, black=True)
+    _plain_defaults(doc)
+    _set_page(doc)
     for b in blocks:
         if isinstance(b, Heading):
             h = doc.add_heading(b.text, level=b.level)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from restructure.domain import Department, Finding, Function, Plan
@@ -24,7 +24,7 @@ TABLE_TITLES: dict[str, tuple[str, str]] = {
     "duties": ("职责", "Duties"),
     "staff": ("人员与岗位", "Staff & posts"),
     "changes": ("变更清单", "Changes"),
-    "kpis": ("KPI", "KPI"),
+    "kpis": ("指标", "KPI"),
     "checks": ("规则检查", "Checks"),
 }
 
@@ -35,7 +35,8 @@ HEADERS: dict[str, dict[str, tuple[str, str]]] = {
         "name": ("科室名称", "Section name"),
         "kind": ("类型", "Kind"),
         "main_function": ("主要职能", "Main function"),
-        "key_task": ("重点工作", "Key task"),
+        "key_task": ("重点工作代码", "Key task code"),
+        "key_task_name": ("重点工作", "Key task"),
         "successor_of": ("承接现有科室代码", "Continues (codes)"),
         "successor_of_names": ("承接现有科室", "Continues"),
         "duties": ("职责事项数", "Duties"),
@@ -45,8 +46,10 @@ HEADERS: dict[str, dict[str, tuple[str, str]]] = {
         "load_per_fte": ("人均工作量", "Workload per FTE"),
         "chief_posts": ("正科职数", "Chief posts"),
         "deputy_posts": ("副科职数", "Deputy posts"),
-        "chief": ("科长", "Chief"),
-        "deputies": ("副科长", "Deputies"),
+        "chief": ("科长代码", "Chief code"),
+        "chief_name": ("科长", "Chief"),
+        "deputies": ("副科长代码", "Deputy codes"),
+        "deputy_names": ("副科长", "Deputies"),
     },
     "duties": {
         "id": ("职责代码", "Duty code"),
@@ -82,8 +85,10 @@ HEADERS: dict[str, dict[str, tuple[str, str]]] = {
         "kind": ("类型", "Kind"),
         "item": ("事项代码", "Item"),
         "name": ("名称", "Name"),
-        "from_section": ("原科室", "From"),
-        "to_section": ("新科室", "To"),
+        "from_section": ("原科室代码", "From (code)"),
+        "from_section_name": ("原科室", "From"),
+        "to_section": ("新科室代码", "To (code)"),
+        "to_section_name": ("新科室", "To"),
         "detail_zh": ("说明", "Detail (zh)"),
         "detail_en": ("说明（英文）", "Detail"),
     },
@@ -143,6 +148,21 @@ CODED_COLUMNS: dict[str, frozenset[str]] = {
     "checks": frozenset({"rule", "status"}),
 }
 
+# Code column -> the name column beside it; a document for people shows one column,
+# 王五（P001）, where the data files keep both.
+NAMED_CODES: dict[str, dict[str, str]] = {
+    "sections": {"key_task": "key_task_name", "chief": "chief_name", "deputies": "deputy_names"},
+    "changes": {"from_section": "from_section_name", "to_section": "to_section_name"},
+}
+
+# Text written in both languages: (zh column, en column). Data files keep both; a document
+# for people shows the one in its language.
+BILINGUAL: dict[str, tuple[str, str]] = {
+    "duties": ("reason_zh", "reason_en"),
+    "changes": ("detail_zh", "detail_en"),
+    "checks": ("message_zh", "message_en"),
+}
+
 KPI_LABELS: dict[str, tuple[str, str]] = dict(KPIS)
 
 FTE_FORMAT = "0.00"
@@ -186,6 +206,14 @@ def kpi_label(key: str, lang: str) -> str:
     return label(pair, lang) if pair else key
 
 
+def instance_label(rule: str, instance: str, lang: str) -> str:
+    """Which instance of a rule in the planner's words: a function (综合保障, not support), a
+    chain, a section id, or the n-th together/apart group."""
+    if rule in ("together", "apart") and instance.isdigit():
+        return f"第{instance}组" if lang == "zh" else f"group {instance}"
+    return value_label(instance, lang) if instance else ""
+
+
 def bool_label(value: bool, lang: str) -> str:
     return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
 
@@ -200,6 +228,7 @@ class Table:
     headers: tuple[str, ...]  # column headers in the chosen language
     rows: tuple[tuple[Any, ...], ...]
     number_formats: Mapping[str, str] = field(default_factory=dict)  # column key -> Excel number format
+    lang: str = "zh"
 
 
 # ---------------------------------------------------------------------------------------
@@ -319,13 +348,15 @@ def check_rows(checks: Any) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------------
 
 
-def _display_value(table: str, column: str, value: Any, lang: str) -> Any:
+def _display_value(table: str, column: str, value: Any, lang: str, rule: str = "") -> Any:
     if isinstance(value, bool):
         return bool_label(value, lang)
     if value is None:
         return ""
     if column in CODED_COLUMNS[table] and isinstance(value, str):
         return value_label(value, lang)
+    if table == "checks" and column == "instance" and isinstance(value, str):
+        return instance_label(rule, value, lang)
     return value
 
 
@@ -334,7 +365,10 @@ def _make_table(key: str, rows: list[dict[str, Any]], lang: str, redact) -> Tabl
     columns = tuple(rows[0]) if rows else tuple(header_map)
     i = _lang_index(lang)
     headers = tuple(header_map[c][i] if c in header_map else c for c in columns)
-    body = tuple(tuple(redact(_display_value(key, c, r.get(c), lang)) for c in columns) for r in rows)
+    body = tuple(
+        tuple(redact(_display_value(key, c, r.get(c), lang, str(r.get("rule", "")))) for c in columns)
+        for r in rows
+    )
     return Table(
         key=key,
         title=TABLE_TITLES[key][i],
@@ -342,6 +376,51 @@ def _make_table(key: str, rows: list[dict[str, Any]], lang: str, redact) -> Tabl
         headers=headers,
         rows=body,
         number_formats=dict(NUMBER_FORMATS.get(key, {})),
+        lang=lang,
+    )
+
+
+def _named(code: Any, name: Any, lang: str) -> str:
+    """王五（P001）; several ;-separated codes pair with as many names; a code without a name stays."""
+    codes = [c for c in str(code).split(";") if c] if code else []
+    names = str(name).split(";") if name else []
+    if len(names) != len(codes):
+        names = [""] * len(codes)
+    left, right, sep = ("（", "）", "；") if lang == "zh" else (" (", ")", "; ")
+    return sep.join(f"{n}{left}{c}{right}" if n else c for c, n in zip(codes, names, strict=True))
+
+
+def for_people(table: Table) -> Table:
+    """The table as a document for people shows it (workbook, app): each code with its name in
+    one column, 王五（P001）, and the bilingual text in the table's language only."""
+    pairs = NAMED_CODES.get(table.key, {})
+    drop = set(pairs.values())
+    bilingual = BILINGUAL.get(table.key)
+    if bilingual:
+        drop.add(bilingual[1] if table.lang == "zh" else bilingual[0])
+    keep = [i for i, c in enumerate(table.columns) if c not in drop]
+    if len(keep) == len(table.columns):
+        return table
+    at = {c: i for i, c in enumerate(table.columns)}
+
+    def cell(row: tuple[Any, ...], i: int) -> Any:
+        c = table.columns[i]
+        if c in pairs and pairs[c] in at:
+            return _named(row[i], row[at[pairs[c]]], table.lang)
+        return row[i]
+
+    # A merged column takes the name column's header (科长, not 科长代码).
+    headers = tuple(
+        table.headers[at[pairs[table.columns[i]]]]
+        if table.columns[i] in pairs and pairs[table.columns[i]] in at
+        else table.headers[i]
+        for i in keep
+    )
+    return replace(
+        table,
+        columns=tuple(table.columns[i] for i in keep),
+        headers=headers,
+        rows=tuple(tuple(cell(r, i) for i in keep) for r in table.rows),
     )
 
 

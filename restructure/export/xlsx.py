@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from restructure.export.tables import Table
+from restructure.export.tables import Table, for_people
 from restructure.plan_io import FORMULA_PREFIXES
 
 MIN_WIDTH = 6
@@ -73,7 +73,7 @@ def workbook_from_tables(tables: dict[str, Table]) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for table in tables.values():
-        add_table_sheet(wb, table)
+        add_table_sheet(wb, for_people(table))
     wb.properties.creator = "restructure"
     return wb
 
