@@ -284,6 +284,24 @@ def _store_or_exit(store: Path | None, lang: str, console: Console, *, must_exis
     return RunStore(path)
 
 
+def status_word(status: str, lang: str) -> str:
+    """A stored or batch status ("optimal", …, or "error") in the planners' words."""
+    from restructure.domain import Status
+    from restructure.terms import STATUS
+
+    if status == "error":
+        return _say(lang, "出错", "error")
+    try:
+        zh, en = STATUS[Status(status)]
+    except ValueError:  # a status this version does not know: show it as stored
+        return status
+    return _say(lang, zh, en)
+
+
+def _short(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _num(value: Any, digits: int = 3) -> str:
     if value is None or value == "":
         return ""
@@ -362,7 +380,12 @@ def batch(
     ),
     lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
 ) -> None:
-    """Solve many scenarios in parallel; a restart skips every finished result."""
+    """Solve many scenarios in parallel; a restart skips every finished result.
+
+    Exit 0 when every scenario has a plan; otherwise 1 if any could not be loaded or solved
+    (input errors), else 3 if any is infeasible, else 4 if any found no plan within the time
+    limit: the codes of ``solve``.
+    """
     from restructure.batch import expand_scenarios, jobs_for, run_jobs
 
     console = Console()
@@ -387,14 +410,18 @@ def batch(
         ("工作量比", "load ratios"),
         ("调整职责/人员", "moved duties/staff"),
         ("秒", "s"),
-        ("", ""),
+        ("备注", "note"),
     ]:
-        table.add_column(_say(lang, zh, en))
+        # a reason wraps whole, never cut to "…" mid-word
+        table.add_column(_say(lang, zh, en), overflow="fold")
     for r in result.results:
         k = r.kpis
+        word = status_word(r.status, lang)
+        if r.error(lang):
+            word += _say(lang, f"：{_short(r.error(lang))}", f": {_short(r.error(lang))}")
         table.add_row(
-            r.name,
-            r.status if not r.error else f"error: {r.error[:80]}",
+            Text(r.name),
+            Text(word),
             f"{_num(k.get('sections_basic'))}/{_num(k.get('sections_dynamic'))}" if k else "",
             f"{_num(k.get('min_load_ratio'))}–{_num(k.get('max_load_ratio'))}" if k else "",
             f"{_num(k.get('duties_moved'))}/{_num(k.get('staff_moved'))}" if k else "",
@@ -402,15 +429,24 @@ def batch(
             _say(lang, "已有结果", "resumed") if r.skipped else "",
         )
     console.print(table)
+    n = {o: result.count(o) for o in ("plan", "infeasible", "no_plan", "error")}
     console.print(
         _say(
             lang,
-            f"求解 {result.solved} 个，跳过已完成 {result.skipped} 个，失败 {result.failed} 个；用时 {fixed(result.seconds, 1)} 秒。汇总：{result.summary_csv}",
-            f"Solved {result.solved}, resumed {result.skipped}, failed {result.failed} in {fixed(result.seconds, 1)} s. "
-            f"Summary: {result.summary_csv}",
+            f"有方案 {n['plan']} 个，无可行方案 {n['infeasible']} 个，时限内未找到方案 {n['no_plan']} 个，"
+            f"出错 {n['error']} 个（本次求解 {result.solved} 个，沿用已有结果 {result.skipped} 个）；"
+            f"用时 {fixed(result.seconds, 1)} 秒。汇总：{result.summary_csv}",
+            f"Plan {n['plan']}, infeasible {n['infeasible']}, no plan in time {n['no_plan']}, "
+            f"error {n['error']} (solved {result.solved}, resumed {result.skipped}) in "
+            f"{fixed(result.seconds, 1)} s. Summary: {result.summary_csv}",
         )
     )
-    raise typer.Exit(0 if result.failed == 0 else 1)
+    # An infeasible scenario is no crash, but no success either: the solve command's codes.
+    if n["error"]:
+        raise typer.Exit(1)
+    if n["infeasible"]:
+        raise typer.Exit(EXIT_INFEASIBLE)
+    raise typer.Exit(EXIT_NO_PLAN if n["no_plan"] else 0)
 
 
 @app.command()
@@ -427,14 +463,27 @@ def sweep(
     lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
 ) -> None:
     """Solve a grid of variants and show the Pareto front of workload balance against disruption."""
-    from restructure.sweep import parse_vary, run_sweep
+    from restructure.sweep import VaryError, parse_vary, run_sweep
 
     console = Console()
     _overrides_or_exit(solver_overrides(time_limit), lang, console)
     try:
         grid = parse_vary(vary)
-    except ValueError as e:
-        raise _fail(console, lang, f"--vary 格式错误：{e}", str(e)) from None
+    except VaryError as e:
+        raise _fail(console, lang, e.zh, e.en) from None
+    # Every key and value checked as in the TOML (with its "did you mean"), before any solve:
+    # a misspelt key would otherwise fail every variant of the grid, one solve at a time.
+    # Checks of one setting against another wait for each variant's load (they need the
+    # scenario's values); such a variant is then shown as an error with its reason.
+    bad = [
+        dataclasses.replace(p, file="--vary")
+        for key, values in grid.items()
+        for value in values
+        for p in override_problems({key: value}, across=False)
+    ]
+    if bad:
+        print_problems(list(dict.fromkeys(bad)), lang, console)
+        raise typer.Exit(1)
     _scenario_or_exit(scenario, lang, console)  # bad input: problems now, not 9 failed variants later
     result = run_sweep(
         scenario,
@@ -456,12 +505,16 @@ def sweep(
         ("调整幅度", "disruption"),
         ("帕累托", "Pareto"),
     ]:
-        table.add_column(_say(lang, zh, en))
+        table.add_column(_say(lang, zh, en), overflow="fold")
     for i, p in enumerate(result.points, start=1):
+        word = status_word(p.status, lang)
+        reason = p.error_zh if lang == "zh" else p.error_en
+        if reason:  # e.g. this variant's rules do not fit the data: say which, not just "error"
+            word += _say(lang, f"：{_short(reason, 60)}", f": {_short(reason, 60)}")
         table.add_row(
             str(i),
             *[str(p.overrides.get(k, "")) for k in grid],
-            p.status,
+            Text(word),
             _num(p.balance),
             _num(p.disruption),
             "★" if p.pareto else "",
