@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from restructure.domain import Department, Plan
-from restructure.errors import InputError
+from restructure.errors import InputError, Problem
 from restructure.plan_io import plan_from_dict, plan_to_dict, read_plan, write_csv_rows, write_plan
 from restructure.store import RunStore
 
@@ -69,7 +69,12 @@ class JobResult:
     seconds: float | None  # solve seconds as the solver reported them
     input_hash: str = ""
     overrides: Mapping[str, Any] = field(default_factory=dict)
-    error: str = ""
+    # why there is no result, in both languages: the front end picks the planner's language
+    error_zh: str = ""
+    error_en: str = ""
+
+    def error(self, lang: str = "zh") -> str:
+        return self.error_en if lang == "en" else self.error_zh
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,13 @@ class BatchResult:
 
     @property
     def solved(self) -> int:
+        """Solves run this time (with or without a plan)."""
         return sum(1 for r in self.results if not r.skipped and r.status != "error")
+
+    def count(self, outcome: str) -> int:
+        """Results of one outcome: "plan", "infeasible", "no_plan" (time ran out, or the check
+        rejected the plan) or "error" (the scenario could not be loaded or solved)."""
+        return sum(1 for r in self.results if outcome_of(r.status) == outcome)
 
     @property
     def skipped(self) -> int:
@@ -92,6 +103,15 @@ class BatchResult:
     @property
     def failed(self) -> int:
         return sum(1 for r in self.results if r.status == "error")
+
+
+def outcome_of(status: str) -> str:
+    """A result's outcome for counting: a plan, infeasible, no plan in time, or an error."""
+    if status in ("optimal", "feasible"):
+        return "plan"
+    if status in ("infeasible", "error"):
+        return status
+    return "no_plan"
 
 
 # ---------------------------------------------------------------------------------------
@@ -211,7 +231,7 @@ def _result(
     )
 
 
-def _error(job: Job, message: str, ov: Mapping[str, Any]) -> JobResult:
+def _error(job: Job, zh: str, en: str, ov: Mapping[str, Any]) -> JobResult:
     return JobResult(
         name=job.name,
         source=job.path,
@@ -224,8 +244,28 @@ def _error(job: Job, message: str, ov: Mapping[str, Any]) -> JobResult:
         gap=None,
         seconds=None,
         overrides=dict(ov),
-        error=message,
+        error_zh=zh,
+        error_en=en,
     )
+
+
+def _problem_texts(job: Job, problems: Sequence[Problem]) -> tuple[str, str]:
+    """The problems in Chinese and in English, kept short for a table cell: the scenario's own
+    file and the batch's overrides go without saying (the row names the variant), other files
+    (its data, a file it extends) are named; a column the message starts with is not repeated."""
+    from restructure.scenario import OVERRIDES
+
+    def where(p: Problem, zh: bool) -> str:
+        parts = [] if p.file == OVERRIDES or Path(p.file) == Path(job.path) else [p.file]
+        if p.row is not None:
+            parts.append(f"第{p.row}行" if zh else f"row {p.row}")
+        if p.column and not (p.zh if zh else p.en).startswith(p.column):
+            parts.append(f"{p.column}列" if zh else f"column {p.column}")
+        return ("，" if zh else ", ").join(parts)
+
+    zh = "；".join(f"{where(p, True)}：{p.zh}" if where(p, True) else p.zh for p in problems)
+    en = "; ".join(f"{where(p, False)}: {p.en}" if where(p, False) else p.en for p in problems)
+    return zh, en
 
 
 def summary_rows(results: Sequence[JobResult]) -> list[dict[str, Any]]:
@@ -240,7 +280,8 @@ def summary_rows(results: Sequence[JobResult]) -> list[dict[str, Any]]:
             "seconds": "" if r.seconds is None else round(r.seconds, 3),
             "run_id": "" if r.run_id is None else r.run_id,
             "source": r.source,
-            "error": r.error,
+            "error_zh": r.error_zh,
+            "error_en": r.error_en,
         }
         rows.append(row)
     return rows
@@ -261,7 +302,8 @@ def write_summary(results: Sequence[JobResult], out: Path) -> tuple[Path, Path]:
         "seconds",
         "run_id",
         "source",
-        "error",
+        "error_zh",
+        "error_en",
     ]
     csv_path, xlsx_path = out / "summary.csv", out / "summary.xlsx"
     tmp = out / f".summary.csv.tmp-{os.getpid()}"
@@ -322,10 +364,11 @@ def run_jobs(
         try:
             scenario = load_scenario(job.path, ov)
         except InputError as exc:
-            results[job.name] = _error(job, "; ".join(f"{p.where()}: {p.en}" for p in exc.problems), ov)
+            results[job.name] = _error(job, *_problem_texts(job, exc.problems), ov)
             continue
         except OSError as exc:
-            results[job.name] = _error(job, str(exc), ov)
+            reason = exc.strerror or str(exc)
+            results[job.name] = _error(job, f"无法读取：{reason}", f"cannot read: {reason}", ov)
             continue
         h = scenario_hash(scenario)
         settings = {"overrides": ov}
@@ -348,7 +391,8 @@ def run_jobs(
     def commit(name: str, payload: dict[str, Any] | None, error: str = "") -> None:
         job, ov, department, _h = pending[name]
         if payload is None:
-            results[name] = _error(job, error, ov)
+            # a crash of the solve itself: its own words, the same in both languages
+            results[name] = _error(job, f"求解出错：{error}", f"solve failed: {error}", ov)
         else:
             plan = plan_from_dict(payload["plan"])
             folder = out_dir / job.name

@@ -284,6 +284,40 @@ def _store_or_exit(store: Path | None, lang: str, console: Console, *, must_exis
     return RunStore(path)
 
 
+def status_word(status: str, lang: str) -> str:
+    """A stored or batch status ("optimal", …, or "error") in the planners' words."""
+    from restructure.domain import Status
+    from restructure.terms import STATUS
+
+    if status == "error":
+        return _say(lang, "出错", "error")
+    try:
+        zh, en = STATUS[Status(status)]
+    except ValueError:  # a status this version does not know: show it as stored
+        return status
+    return _say(lang, zh, en)
+
+
+def write_failure(path: Path, error: OSError, lang: str) -> str:
+    """Why ``path`` could not be written, in the planner's language (the OS says it in English)."""
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        return _say(
+            lang,
+            f"无法写入 {path}：已有同名文件，此处需要文件夹",
+            f"Cannot write {path}: a file of that name exists where a folder is needed",
+        )
+    if isinstance(error, IsADirectoryError):
+        return _say(lang, f"无法写入 {path}：这是一个文件夹", f"Cannot write {path}: it is a folder")
+    if isinstance(error, PermissionError):
+        return _say(lang, f"无法写入 {path}：没有写入权限", f"Cannot write {path}: permission denied")
+    reason = error.strerror or str(error)
+    return _say(lang, f"无法写入 {path}：{reason}", f"Cannot write {path}: {reason}")
+
+
+def _short(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _num(value: Any, digits: int = 3) -> str:
     if value is None or value == "":
         return ""
@@ -362,7 +396,12 @@ def batch(
     ),
     lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
 ) -> None:
-    """Solve many scenarios in parallel; a restart skips every finished result."""
+    """Solve many scenarios in parallel; a restart skips every finished result.
+
+    Exit 0 when every scenario has a plan; otherwise 1 if any could not be loaded or solved
+    (input errors), else 3 if any is infeasible, else 4 if any found no plan within the time
+    limit: the codes of ``solve``.
+    """
     from restructure.batch import expand_scenarios, jobs_for, run_jobs
 
     console = Console()
@@ -387,14 +426,18 @@ def batch(
         ("工作量比", "load ratios"),
         ("调整职责/人员", "moved duties/staff"),
         ("秒", "s"),
-        ("", ""),
+        ("备注", "note"),
     ]:
-        table.add_column(_say(lang, zh, en))
+        # a reason wraps whole, never cut to "…" mid-word
+        table.add_column(_say(lang, zh, en), overflow="fold")
     for r in result.results:
         k = r.kpis
+        word = status_word(r.status, lang)
+        if r.error(lang):
+            word += _say(lang, f"：{_short(r.error(lang))}", f": {_short(r.error(lang))}")
         table.add_row(
-            r.name,
-            r.status if not r.error else f"error: {r.error[:80]}",
+            Text(r.name),
+            Text(word),
             f"{_num(k.get('sections_basic'))}/{_num(k.get('sections_dynamic'))}" if k else "",
             f"{_num(k.get('min_load_ratio'))}–{_num(k.get('max_load_ratio'))}" if k else "",
             f"{_num(k.get('duties_moved'))}/{_num(k.get('staff_moved'))}" if k else "",
@@ -402,15 +445,24 @@ def batch(
             _say(lang, "已有结果", "resumed") if r.skipped else "",
         )
     console.print(table)
+    n = {o: result.count(o) for o in ("plan", "infeasible", "no_plan", "error")}
     console.print(
         _say(
             lang,
-            f"求解 {result.solved} 个，跳过已完成 {result.skipped} 个，失败 {result.failed} 个；用时 {fixed(result.seconds, 1)} 秒。汇总：{result.summary_csv}",
-            f"Solved {result.solved}, resumed {result.skipped}, failed {result.failed} in {fixed(result.seconds, 1)} s. "
-            f"Summary: {result.summary_csv}",
+            f"有方案 {n['plan']} 个，无可行方案 {n['infeasible']} 个，时限内未找到方案 {n['no_plan']} 个，"
+            f"出错 {n['error']} 个（本次求解 {result.solved} 个，沿用已有结果 {result.skipped} 个）；"
+            f"用时 {fixed(result.seconds, 1)} 秒。汇总：{result.summary_csv}",
+            f"Plan {n['plan']}, infeasible {n['infeasible']}, no plan in time {n['no_plan']}, "
+            f"error {n['error']} (solved {result.solved}, resumed {result.skipped}) in "
+            f"{fixed(result.seconds, 1)} s. Summary: {result.summary_csv}",
         )
     )
-    raise typer.Exit(0 if result.failed == 0 else 1)
+    # An infeasible scenario is no crash, but no success either: the solve command's codes.
+    if n["error"]:
+        raise typer.Exit(1)
+    if n["infeasible"]:
+        raise typer.Exit(EXIT_INFEASIBLE)
+    raise typer.Exit(EXIT_NO_PLAN if n["no_plan"] else 0)
 
 
 @app.command()
@@ -427,14 +479,27 @@ def sweep(
     lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
 ) -> None:
     """Solve a grid of variants and show the Pareto front of workload balance against disruption."""
-    from restructure.sweep import parse_vary, run_sweep
+    from restructure.sweep import VaryError, parse_vary, run_sweep
 
     console = Console()
     _overrides_or_exit(solver_overrides(time_limit), lang, console)
     try:
         grid = parse_vary(vary)
-    except ValueError as e:
-        raise _fail(console, lang, f"--vary 格式错误：{e}", str(e)) from None
+    except VaryError as e:
+        raise _fail(console, lang, e.zh, e.en) from None
+    # Every key and value checked as in the TOML (with its "did you mean"), before any solve:
+    # a misspelt key would otherwise fail every variant of the grid, one solve at a time.
+    # Checks of one setting against another wait for each variant's load (they need the
+    # scenario's values); such a variant is then shown as an error with its reason.
+    bad = [
+        dataclasses.replace(p, file="--vary")
+        for key, values in grid.items()
+        for value in values
+        for p in override_problems({key: value}, across=False)
+    ]
+    if bad:
+        print_problems(list(dict.fromkeys(bad)), lang, console)
+        raise typer.Exit(1)
     _scenario_or_exit(scenario, lang, console)  # bad input: problems now, not 9 failed variants later
     result = run_sweep(
         scenario,
@@ -456,12 +521,16 @@ def sweep(
         ("调整幅度", "disruption"),
         ("帕累托", "Pareto"),
     ]:
-        table.add_column(_say(lang, zh, en))
+        table.add_column(_say(lang, zh, en), overflow="fold")
     for i, p in enumerate(result.points, start=1):
+        word = status_word(p.status, lang)
+        reason = p.error_zh if lang == "zh" else p.error_en
+        if reason:  # e.g. this variant's rules do not fit the data: say which, not just "error"
+            word += _say(lang, f"：{_short(reason, 60)}", f": {_short(reason, 60)}")
         table.add_row(
             str(i),
             *[str(p.overrides.get(k, "")) for k in grid],
-            p.status,
+            Text(word),
             _num(p.balance),
             _num(p.disruption),
             "★" if p.pareto else "",
@@ -513,15 +582,27 @@ def compare(
     rows = kpi_comparison(loaded, ref_index, lang=lang.value)
     columns = comparison_columns(loaded, ref_index)
     if csv_path is not None:
-        csv_path.write_text(comparison_csv(rows, columns), encoding="utf-8-sig")
+        try:
+            # like every --out: a missing folder is made, a failure is one line
+            csv_path.parent.mkdir(parents=True, exist_ok=True)
+            csv_path.write_text(comparison_csv(rows, columns), encoding="utf-8-sig")
+        except OSError as e:
+            console.print(Text(write_failure(csv_path, e, lang), style="bold red"))
+            raise typer.Exit(1) from None
+    # People read the table and the Markdown: statuses in their words (the CSV keeps the codes).
+    shown = [
+        r | {lp.label: status_word(r[lp.label], lang) for lp in loaded} if r["kpi"] == "status" else r
+        for r in rows
+    ]
     if markdown:
-        typer.echo(comparison_markdown(rows, columns), nl=False)
+        typer.echo(comparison_markdown(shown, columns), nl=False)
         return
     table = Table()
     for c in columns[1:]:
-        table.add_column(c, justify="left" if c == "label" else "right")
-    for r in rows:
-        table.add_row(*[_num(r.get(c), 4) for c in columns[1:]])
+        head = _say(lang, "指标", "KPI") if c == "label" else c
+        table.add_column(Text(head), justify="left" if c == "label" else "right")
+    for r in shown:
+        table.add_row(*[Text(_num(r.get(c), 4)) for c in columns[1:]])
     console.print(table)
 
 
@@ -556,7 +637,7 @@ def runs_list(
             str(r.id),
             r.created_at,
             r.scenario,
-            r.status,
+            status_word(r.status, lang),
             f"{_num(r.kpis.get('sections_basic'))}/{_num(r.kpis.get('sections_dynamic'))}" if r.kpis else "",
             _num(r.seconds),
             r.label,
@@ -587,7 +668,7 @@ def runs_show(
         ("时间", "created", rec.created_at),
         ("方案", "scenario", rec.scenario),
         ("来源", "source", rec.source),
-        ("状态", "status", rec.status),
+        ("状态", "status", status_word(rec.status, lang)),
         ("输入哈希", "input hash", rec.input_hash),
         ("设置", "settings", json.dumps(rec.settings, ensure_ascii=False)),
         ("秒", "seconds", _num(rec.seconds)),
@@ -616,6 +697,9 @@ def runs_export(
         path = _store_or_exit(store, lang, console).export(run_id, out)
     except KeyError:
         raise _fail(console, lang, f"没有编号为 {run_id} 的运行记录。", f"No run {run_id}.") from None
+    except OSError as e:  # e.g. --out names a file, not a folder
+        console.print(Text(write_failure(out, e, lang), style="bold red"))
+        raise typer.Exit(1) from None
     console.print(Text(_say(lang, f"已写入 {path}", f"Wrote {path}"), style="bold green"))
 
 
@@ -864,11 +948,21 @@ def simulate(
         max=1.0,
         help="also solve a robust plan (loads this share of the way to their high estimates) and compare",
     ),
-    time_limit: float | None = typer.Option(None, "--time-limit", help="solver seconds for --robust"),
+    time_limit: float | None = typer.Option(
+        None, "--time-limit", help="solver seconds for --robust (only with --robust)"
+    ),
 ) -> None:
     """Workload uncertainty, process handoffs and dynamic sections over time."""
     from restructure.simulate.cli import simulate_command
 
+    if time_limit is not None and robust is None:
+        # Without --robust nothing is solved: a limit taken and ignored would mislead.
+        raise _fail(
+            Console(),
+            lang.value,
+            "--time-limit 只用于 --robust（求解稳健方案）；不求解时请去掉它。",
+            "--time-limit applies only with --robust (which solves plans); drop it, or add --robust.",
+        )
     _overrides_or_exit(solver_overrides(time_limit), lang.value, Console())
     code = simulate_command(str(path), draws, seed, out, lang.value, str(plan) if plan else None)
     if code != 0 or robust is None:
@@ -878,13 +972,21 @@ def simulate(
     console = Console()
     scenario = _scenario_or_exit(path, lang.value, console, solver_overrides(time_limit))
     comparison = compare_robust(scenario, robust, draws=draws, seed=seed)
+    from restructure.domain import Status
+    from restructure.terms import STATUS
+
+    # --robust is a share of the way from each estimate to its high estimate, not a markup
+    share = significant(robust * 100, 3)
     table = Table(
         title=_say(
             lang.value,
-            f"稳健方案（工作量上浮{robust:.0%}）与点估计方案",
-            f"Robust plan ({robust:.0%} toward high estimates) vs point-estimate plan",
+            f"稳健方案（工作量按估计值向高估值上浮{share}%，即取两者之间{share}%处）与点估计方案",
+            f"Robust plan (workload taken {share}% of the way from the estimates toward the high "
+            "estimates) vs point-estimate plan",
         )
     )
+    names = {"point": ("点估计方案", "point-estimate plan"), "robust": ("稳健方案", "robust plan")}
+    percent = {"p_any_section_over", "worst_section_p_over"}
     heads = {
         "plan": ("方案", "plan"),
         "status": ("状态", "status"),
@@ -895,8 +997,17 @@ def simulate(
         "staff_moved": ("调整人员", "staff moved"),
         "objective": ("目标值", "objective"),
     }
-    for zh, en in heads.values():
-        table.add_column(zh if lang.value == "zh" else en)
+    for key, (zh, en) in heads.items():
+        # words wrap whole; numbers are short and keep their width
+        table.add_column(
+            zh if lang.value == "zh" else en, overflow="fold" if key in ("plan", "status") else "ellipsis"
+        )
+    i = 0 if lang == Lang.ZH else 1
     for row in comparison.rows():
-        table.add_row(*(Text(_num(row[k])) for k in heads))
+        cells = {k: _num(row[k]) for k in heads}
+        cells["plan"] = names[row["plan"]][i]
+        cells["status"] = STATUS[Status(row["status"])][i]
+        for k in percent:  # like the rest of the simulation's output
+            cells[k] = "" if row[k] is None else f"{row[k]:.1%}"
+        table.add_row(*(Text(cells[k]) for k in heads))
     console.print(table)

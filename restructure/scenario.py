@@ -131,12 +131,13 @@ def _named(department: Department, name: str | None) -> Department:
     return replace(department, name=name) if name else department
 
 
-def override_problems(overrides: Mapping[str, Any]) -> list[Problem]:
+def override_problems(overrides: Mapping[str, Any], *, across: bool = True) -> list[Problem]:
     """Problems of ``overrides`` on their own, checked as ``load_scenario`` checks them (range,
-    type, unknown key), for front ends that load their scenarios later, one per job."""
+    type, unknown key), for front ends that load their scenarios later, one per job.
+    ``across=False``: not against each other or the defaults (the scenario may set the others)."""
     settings: dict[str, Any] = {}
     problems = _apply_overrides(settings, overrides, {})
-    return problems + parse_settings(settings, lambda key: (OVERRIDES, None))[1]
+    return problems + parse_settings(settings, lambda key: (OVERRIDES, None), across=across)[1]
 
 
 def load_department_as_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -180,12 +181,14 @@ def _read_chain(
     try:
         data = path.read_bytes()
     except OSError as e:
+        # the OS says why in English; the commonest reason gets the planner's words
+        reason_zh = "文件不存在" if isinstance(e, FileNotFoundError) else (e.strerror or str(e))
         raise _fatal(
             label,
             None,
             None,
             None,
-            f"无法读取方案文件：{e.strerror or e}。",
+            f"无法读取方案文件：{reason_zh}。",
             f"Cannot read the scenario file: {e.strerror or e}.",
         ) from e
     text = _decode(data)

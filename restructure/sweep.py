@@ -41,6 +41,14 @@ def parse_value(text: str) -> Any:
     return t
 
 
+class VaryError(ValueError):
+    """A --vary spec that is not KEY=V1,V2,…; says so in both languages."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
 def parse_vary(specs: Sequence[str]) -> dict[str, list[Any]]:
     """``["rules.max_basic_sections=7,8,9", "objective.disruption=0,2,5"]`` -> {key: [values]}."""
     grid: dict[str, list[Any]] = {}
@@ -48,10 +56,13 @@ def parse_vary(specs: Sequence[str]) -> dict[str, list[Any]]:
         key, sep, values = spec.partition("=")
         key = key.strip()
         if not sep or not key or "." not in key or not values.strip():
-            raise ValueError(
-                f"--vary needs KEY=V1,V2,… with a dotted key such as rules.max_basic_sections=7,8,9; got {spec!r}"
+            raise VaryError(
+                f"--vary 应写作 键=值1,值2,…，键带点号，例如 rules.max_basic_sections=7,8,9；收到 {spec!r}",
+                f"--vary needs KEY=V1,V2,… with a dotted key such as rules.max_basic_sections=7,8,9; got {spec!r}",
             )
         grid[key] = [parse_value(v) for v in values.split(",") if v.strip()]
+        if not grid[key]:  # "key=," would make an empty grid: nothing solved, nothing said
+            raise VaryError(f"--vary {key} 没有给出取值：{spec!r}", f"--vary {key} has no values: {spec!r}")
     return grid
 
 
@@ -75,6 +86,8 @@ class SweepPoint:
     disruption: float | None  # duties_moved + staff_moved
     pareto: bool
     run_id: int | None
+    error_zh: str = ""  # why the variant has no result (e.g. its rules do not fit the data)
+    error_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +140,8 @@ def sweep_points(results: Sequence[JobResult]) -> list[SweepPoint]:
             disruption=d,
             pareto=f,
             run_id=r.run_id,
+            error_zh=r.error_zh,
+            error_en=r.error_en,
         )
         for r, (b, d), f in zip(results, measures, flags, strict=True)
     ]

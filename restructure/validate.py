@@ -934,9 +934,12 @@ def convert_setting(value: Any, setting: Setting) -> Any:
 
 
 def parse_settings(
-    settings: Mapping[str, Any], locate: Locate = default_locate
+    settings: Mapping[str, Any], locate: Locate = default_locate, *, across: bool = True
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Check a scenario's merged settings; return them in canonical types (bad keys left out) and the problems."""
+    """Check a scenario's merged settings; return them in canonical types (bad keys left out) and the problems.
+
+    ``across=False`` leaves out the checks of one setting against another (a partial set of
+    settings would be checked against the defaults, not against the scenario's own values)."""
     problems: list[Problem] = []
 
     def bad(key: str, value: Any, zh: str, en: str) -> None:
@@ -1020,7 +1023,7 @@ def parse_settings(
             unknown(key, value, [*TOP_SETTINGS, *TABLE_SETTINGS, "processes", "extends"])
     rules = out.get("rules", {})
     lo, hi = rules.get("min_section_staff", Rules().min_section_staff), rules.get("max_section_staff")
-    if hi is not None and hi < lo:
+    if across and hi is not None and hi < lo:
         bad(
             "rules.max_section_staff",
             hi,

@@ -170,3 +170,40 @@ def test_batch_command_resumes_and_reports(local_batch):
     assert "resumed 3" in result.output and result.output.count("resumed") == 4
     empty = CliRunner().invoke(app, ["batch", str(root / "out" / "cap3"), "--out", str(root / "x")])
     assert empty.exit_code == 1
+
+
+def test_batch_command_counts_outcomes_and_exits_like_solve(tmp_path):
+    """An infeasible scenario is not a success (exit 3, counted as such); a scenario that cannot
+    be loaded is an input error (exit 1), explained in the chosen language, both in summary.csv."""
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    (ok,) = write_scenarios(tmp_path / "s", [4])
+    tight = tmp_path / "s" / "tight.toml"
+    tight.write_text(
+        f'name = "tight"\ndata = "{FIXTURE.as_posix()}"\n[rules]\nmin_section_staff = 2\nmax_section_staff = 2\n',
+        encoding="utf-8",
+    )
+    wide = CliRunner(env={"COLUMNS": "250"})
+    result = wide.invoke(
+        app, ["batch", str(ok), str(tight), "--out", str(tmp_path / "o"), "--time-limit", "1"]
+    )
+    assert result.exit_code == 3, result.output
+    assert "有方案 1 个，无可行方案 1 个" in result.output and "无可行方案" in result.output
+    assert "备注" in result.output and "infeasible" not in result.output
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        f'name = "x"\ndata = "{FIXTURE.as_posix()}"\n[rules]\nmax_section_staff = 2\n', encoding="utf-8"
+    )
+    missing = tmp_path / "missing.toml"
+    result = wide.invoke(app, ["batch", str(bad), str(missing), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 1, result.output
+    assert "小于 min_section_staff" in result.output and "文件不存在" in result.output
+    assert "is below" not in result.output and "No such file" not in result.output
+    summary = (tmp_path / "b" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "error_zh,error_en" in summary.splitlines()[0]
+    assert "小于 min_section_staff" in summary and "is below min_section_staff" in summary
+    english = wide.invoke(app, ["batch", str(bad), "--out", str(tmp_path / "b"), "--lang", "en"])
+    assert "is below" in english.output and "error 1" in english.output

@@ -19,6 +19,7 @@ from restructure.compare import (
 from restructure.io import load_department
 from restructure.plan_io import read_plan
 from restructure.store import RunStore
+from restructure.terms import STATUS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
 
@@ -157,3 +158,25 @@ def test_compare_command_markdown_csv_and_run_ids(tmp_path, plan):
     assert "| duties_moved | 调整职责数 | 6 | 5 | -1 |" in against.output
     missing = runner.invoke(app, ["compare", str(FIXTURE), "999", "--store", str(store.path)])
     assert missing.exit_code == 1
+
+
+def test_compare_command_speaks_the_planners_language_and_writes_into_new_folders(tmp_path, plan):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    runner = CliRunner(env={"COLUMNS": "200"})
+    out_csv = tmp_path / "new" / "folder" / "cmp.csv"
+    result = runner.invoke(app, ["compare", str(FIXTURE), str(FIXTURE), "--csv", str(out_csv)])
+    assert result.exit_code == 0, result.output
+    status = plan.status.value
+    assert "指标" in result.output and "label" not in result.output
+    assert STATUS[plan.status][0] in result.output and status not in result.output
+    assert f"status,状态,{status},{status}" in out_csv.read_text(encoding="utf-8-sig")  # codes kept
+    english = runner.invoke(app, ["compare", str(FIXTURE), "--lang", "en"])
+    assert "KPI" in english.output and STATUS[plan.status][1] in english.output
+    blocked = tmp_path / "file"
+    blocked.write_text("x", encoding="utf-8")
+    refused = runner.invoke(app, ["compare", str(FIXTURE), "--csv", str(blocked / "cmp.csv")])
+    assert refused.exit_code == 1 and "无法写入" in refused.output
+    assert refused.exception is None or isinstance(refused.exception, SystemExit)

@@ -65,3 +65,27 @@ def test_cli_simulate_robust(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Robust plan" in result.output and "P(any section over)" in result.output
+
+
+def test_cli_simulate_robust_says_what_the_margin_means_in_the_chosen_language():
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(
+        app, ["simulate", str(SCIENCE), "--draws", "200", "--robust", "0.5", "--time-limit", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "工作量上浮50%" not in result.output and "向高估值上浮50%" in result.output
+    table = result.output[result.output.index("稳健方案（") :]
+    assert "点估计方案" in table and "point" not in table and "robust" not in table
+    assert not any(word in table for word in ("optimal", "feasible", "unknown"))
+    row = next(line for line in table.splitlines() if line.startswith("│ 点估计方案"))
+    assert "%" in row  # probabilities as percentages
+
+
+def test_cli_simulate_refuses_a_time_limit_without_robust_and_a_file_as_out(tmp_path):
+    runner = CliRunner(env={"COLUMNS": "200"})
+    alone = runner.invoke(app, ["simulate", str(SCIENCE), "--draws", "100", "--time-limit", "1"])
+    assert alone.exit_code == 1 and "--robust" in alone.output
+    taken = tmp_path / "taken.csv"
+    taken.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["simulate", str(SCIENCE), "--draws", "100", "--out", str(taken)])
+    assert result.exit_code == 1 and "已有的文件" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

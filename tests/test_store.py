@@ -126,3 +126,24 @@ def test_runs_commands_list_show_export_delete(tmp_path):
     assert runner.invoke(app, ["runs", "delete", str(rid), *store]).exit_code == 1
     assert runner.invoke(app, ["runs", "show", str(rid), *store]).exit_code == 1
     assert runner.invoke(app, ["runs", "list", "--store", str(tmp_path / "none.sqlite")]).exit_code == 1
+
+
+def test_runs_commands_say_statuses_in_words_and_refuse_a_file_as_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+    from restructure.terms import STATUS
+
+    runner = CliRunner(env={"COLUMNS": "200"})
+    path = tmp_path / "runs.sqlite"
+    plan = read_plan(FIXTURE_PLAN)
+    rid = RunStore(path).add_run(plan, label="第一稿")
+    store = ["--store", str(path)]
+    for args in (["runs", "list", *store], ["runs", "show", str(rid), *store]):
+        out = runner.invoke(app, args).output
+        assert STATUS[plan.status][0] in out and plan.status.value not in out
+    blocked = tmp_path / "taken.csv"
+    blocked.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["runs", "export", str(rid), "--out", str(blocked), *store])
+    assert result.exit_code == 1 and "已有同名文件" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

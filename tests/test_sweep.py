@@ -73,3 +73,33 @@ def test_sweep_command_refuses_a_bad_grid(tmp_path):
     )
     assert result.exit_code == 1 and "--vary" in result.output
     assert not list(tmp_path.iterdir())
+
+
+def test_sweep_command_checks_every_key_before_solving(tmp_path):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    out = tmp_path / "out"
+    args = ["sweep", str(FIXTURE), "--vary", "rules.max_basic_secions=3,4", "--out", str(out)]
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "是否想写 max_basic_sections" in result.output and "--vary" in result.output
+    assert not out.exists()  # nothing solved
+    wrong = CliRunner().invoke(app, ["sweep", str(FIXTURE), "--vary", "rules.x", "--out", str(out)])
+    assert wrong.exit_code == 1 and "应写作" in wrong.output and "needs" not in wrong.output
+
+
+def test_sweep_shows_why_a_variant_has_no_result(tmp_path):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    args = ["sweep", str(FIXTURE), "--vary", "rules.max_section_staff=2,30", "--out", str(tmp_path)]
+    args += ["--time-limit", "0.5"]
+    runner = CliRunner(env={"COLUMNS": "250"})
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "出错：" in result.output and "小于 min_section_staff" in result.output
+    english = runner.invoke(app, [*args, "--lang", "en"])
+    assert "error: " in english.output and "is below min_section_staff" in english.output

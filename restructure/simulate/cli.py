@@ -40,6 +40,11 @@ MESSAGES = {
         "leadership posts: never above the quota of {quota} (at most {used} in use)",
     ),
     "written": ("已写出:{path}", "written: {path}"),
+    "out_not_folder": (
+        "--out 应为文件夹,但 {path} 是一个已有的文件",
+        "--out must be a folder, but {path} is an existing file",
+    ),
+    "cannot_write": ("无法写入 {path}:{reason}", "cannot write {path}: {reason}"),
 }
 
 
@@ -189,6 +194,10 @@ def simulate_command(
         if p is not None and not Path(p).exists():
             con.print(f"[red]{_msg('not_found', lang, path=p)}[/]")
             return 1
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        # said before the draws, not after them as a traceback
+        con.print(Text(_msg("out_not_folder", lang, path=out), style="red"))
+        return 1
     try:
         the_plan = _read_plan(plan) if plan is not None else None
     except (ValueError, KeyError, TypeError) as err:  # not JSON, or not a plan's JSON
@@ -204,6 +213,12 @@ def simulate_command(
         return 1
     print_report(report, lang, con)
     if out is not None:
-        for written in write_plots(report, out) + write_tables(report, Path(out), lang):
-            con.print(_msg("written", lang, path=written))
+        try:
+            written = write_plots(report, out) + write_tables(report, Path(out), lang)
+        except OSError as err:
+            reason = err.strerror or str(err)
+            con.print(Text(_msg("cannot_write", lang, path=out, reason=reason), style="red"))
+            return 1
+        for w in written:
+            con.print(_msg("written", lang, path=w))
     return 0
