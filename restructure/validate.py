@@ -944,7 +944,12 @@ def parse_settings(
 
     def bad(key: str, value: Any, zh: str, en: str) -> None:
         file, line = locate(key)
-        problems.append(Problem(file, line, key, show_value(value), f"{key} {zh}。", f"{key} {en}."))
+        # a message that ends in a question keeps its question mark alone ("…？" not "…？。")
+        end_zh = "" if zh.endswith("？") else "。"
+        end_en = "" if en.endswith("?") else "."
+        problems.append(
+            Problem(file, line, key, show_value(value), f"{key} {zh}{end_zh}", f"{key} {en}{end_en}")
+        )
 
     def unknown(key: str, value: Any, known: Iterable[str]) -> None:
         leaf = key.rsplit(".", 1)[-1]

@@ -124,6 +124,10 @@ def test_overrides_apply_after_extends_and_are_checked():
         ("overrides", "solver.wokers"),
     ]
     assert any("did you mean workers" in p.en for p in problems)
+    # a question ends the message, without a full stop after it
+    assert any(
+        p.zh.endswith("是否想写 workers？") and p.en.endswith("did you mean workers?") for p in problems
+    )
 
 
 def test_overrides_built_by_programs_tuples_and_numpy_numbers():
