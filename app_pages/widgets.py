@@ -18,7 +18,7 @@ from restructure.domain import Department, Plan, PlanSection, SectionKind, Statu
 from restructure.errors import Problem
 from restructure.export.tables import Table, instance_label, value_label
 from restructure.i18n import gap_text, problem_text
-from restructure.terms import KPIS, RULES
+from restructure.terms import KPIS, RATIO_KPIS, RULES, SHARE_KPIS
 
 # KPI cards: key and how a change reads ("inverse": lower is better, "normal": higher is better,
 # "off": neither, e.g. how many sections there are).
@@ -36,8 +36,6 @@ KPI_CARDS: tuple[tuple[str, str], ...] = (
     ("vacant_chief_posts", "inverse"),
     ("skill_gaps", "inverse"),
 )
-SHARE_KPIS = frozenset({"business_staff_share", "nonbusiness_section_share"})
-RATIO_KPIS = frozenset({"max_load_ratio", "min_load_ratio"})
 
 IN_BAND_COLOR = "#4c78a8"
 OUT_OF_BAND_COLOR = "#e45756"

@@ -318,6 +318,15 @@ def _short(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _kpi(key: str, value: Any) -> str:
+    """A KPI as a planner reads it: a share in percent (79.1%), anything else as a number."""
+    from restructure.terms import SHARE_KPIS
+
+    if key in SHARE_KPIS and isinstance(value, int | float):
+        return f"{_num(float(value) * 100, 3)}%"
+    return _num(value)
+
+
 def _num(value: Any, digits: int = 3) -> str:
     if value is None or value == "":
         return ""
@@ -797,7 +806,11 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
     for col in ((_say(lang, "指标", "KPI")), _say(lang, "现状", "today"), _say(lang, "方案", "proposed")):
         kt.add_column(col)
     for key, value in plan.kpis.items():
-        kt.add_row(KPIS.get(key, (key, key))[0 if zh else 1], _num(plan.baseline_kpis.get(key)), _num(value))
+        kt.add_row(
+            KPIS.get(key, (key, key))[0 if zh else 1],
+            _kpi(key, plan.baseline_kpis.get(key)),
+            _kpi(key, value),
+        )
     console.print(kt)
     tt = Table(title=_say(lang, "目标分解", "Objective breakdown"))
     for col in (_say(lang, "目标", "goal"), _say(lang, "数量", "amount"), _say(lang, "计分", "points")):

@@ -129,6 +129,11 @@ def deputy_cap(n: int) -> tuple[str, str]:
     return f"每个科室副职不超过{n}名", f"at most {n} deputy post{'' if n == 1 else 's'} per section"
 
 
+# KPIs that are shares of a whole: shown as percentages wherever a person reads them (the CLI,
+# the app, the workbook); data files keep the plain fraction.
+SHARE_KPIS = frozenset({"business_staff_share", "nonbusiness_section_share"})
+RATIO_KPIS = frozenset({"max_load_ratio", "min_load_ratio"})
+
 MAX_DECIMALS = 6  # of a percentage; beyond this a share is printed rounded
 
 

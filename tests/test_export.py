@@ -377,3 +377,16 @@ def test_docx_headings_use_the_named_fonts_in_black_on_a4(dept, plan):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert [round(m.mm) for m in margins] == [37, 35, 28, 26]  # GB/T 9704
+
+
+def test_share_kpis_read_as_percentages_in_the_workbook(dept, plan):
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept)))["指标"]
+    headers = [c.value for c in ws[1]]
+    code, today = headers.index("指标代码") + 1, headers.index("现状") + 1
+    formats = {
+        ws.cell(row=r, column=code).value: ws.cell(row=r, column=today).number_format
+        for r in range(2, ws.max_row + 1)
+    }
+    assert formats["business_staff_share"] == "0.0%"
+    assert formats["nonbusiness_section_share"] == "0.0%"
+    assert formats["max_load_ratio"] != "0.0%"  # a ratio of loads is not a share

@@ -30,3 +30,12 @@ def test_csv_booleans_are_written_as_the_loader_reads_them(tmp_path):
         rows = list(csv.DictReader(f))
     assert [r["moved"] for r in rows] == ["true", "false"]
     assert [parse_bool(r["moved"]) for r in rows] == [True, False]
+
+
+def test_share_kpis_print_as_percentages_and_ratios_as_numbers():
+    from restructure.cli import _kpi
+
+    assert _kpi("business_staff_share", 0.7906) == "79.1%"
+    assert _kpi("nonbusiness_section_share", 0.25) == "25%"
+    assert _kpi("max_load_ratio", 1.2) == "1.2"
+    assert _kpi("business_staff_share", None) == ""

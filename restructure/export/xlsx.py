@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from restructure.export.tables import Table, for_people
 from restructure.plan_io import FORMULA_PREFIXES
+from restructure.terms import SHARE_KPIS
 
 MIN_WIDTH = 6
 MAX_WIDTH = 60  # wider text wraps instead
@@ -45,6 +46,17 @@ def _write_cell(ws, row: int, col: int, value: Any, number_format: str | None) -
             cell.quotePrefix = True
 
 
+SHARE_FORMAT = "0.0%"
+
+
+def _share_rows(table: Table) -> set[int]:
+    """Rows of the KPI table whose KPI is a share (its code column says which)."""
+    if table.key != "kpis" or "kpi" not in table.columns:
+        return set()
+    at = table.columns.index("kpi")
+    return {i for i, row in enumerate(table.rows) if row[at] in SHARE_KPIS}
+
+
 def add_table_sheet(wb: Workbook, table: Table) -> None:
     ws = wb.create_sheet(title=table.title[:31])  # Excel's sheet-name limit
     bold = Font(bold=True)
@@ -54,9 +66,13 @@ def add_table_sheet(wb: Workbook, table: Table) -> None:
         cell.font = bold
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
+    share_rows = _share_rows(table)
     for i, row in enumerate(table.rows, start=2):
         for j, (key, value) in enumerate(zip(table.columns, row, strict=True), start=1):
-            _write_cell(ws, i, j, value, table.number_formats.get(key))
+            fmt = table.number_formats.get(key)
+            if i - 2 in share_rows and fmt:  # a share KPI's figures (today, plan, change) in %
+                fmt = SHARE_FORMAT
+            _write_cell(ws, i, j, value, fmt)
     wrap = Alignment(wrap_text=True, vertical="top")
     for j in range(1, len(table.columns) + 1):
         widest = max([display_width(table.headers[j - 1])] + [display_width(r[j - 1]) for r in table.rows])
