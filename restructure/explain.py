@@ -33,7 +33,7 @@ def _assumption_solve(
     bm = build(inst, switchable=True, with_objective=False)
     lits = {lit.index: lit for lit in bm.guard.literals}
     # cores come from one worker; a plain feasibility check may use the whole portfolio
-    params = replace(settings, workers=1 if core else settings.workers, deterministic=False)
+    params = replace(settings, workers=1 if core else settings.workers, deterministic=settings.deterministic)
     if not core:
         # a plain yes/no: rules fixed on or off by constraints search far better than assumptions
         for i, lit in lits.items():
@@ -169,7 +169,7 @@ def _confirm(inst: Instance, settings: SolverSettings, members: list[int], time_
     bm = build(inst, switchable=True, with_objective=False)
     for lit in bm.guard.literals:
         bm.model.add(lit == int(lit.index in members))
-    raw, _ = run(bm, replace(settings, deterministic=False), time_limit_s=time_limit_s)
+    raw, _ = run(bm, settings, time_limit_s=time_limit_s)
     return raw.status is Status.INFEASIBLE
 
 
