@@ -274,7 +274,13 @@ def balance_counted(dept: Department, secs: Iterable[PlanSection], scenario: Sce
             0, b * total_c * load - (b + q) * total_w * held, (b - q) * total_w * held - b * total_c * load
         )
         steps += -(-excess // (b * unit))
-    return steps * (0.1 if scale >= 10 else 1.0)
+    return steps * balance_step(dept)
+
+
+def balance_step(dept: Department) -> float:
+    """The step in which the objective counts balance: 0.1 FTE, or 1 FTE when every workload and
+    capacity is a whole number (the model's FTE scale is then 1)."""
+    return 0.1 if fte_scale(dept) >= 10 else 1.0
 
 
 def term_points(
@@ -286,7 +292,7 @@ def term_points(
     out = {}
     for name, amount in units.items():
         if name == "balance":
-            step = 0.1 if fte_scale(scenario.department) >= 10 else 1.0
+            step = balance_step(scenario.department)
             steps = round(balance_counted(scenario.department, secs, scenario) / step)
             out[name] = round(weights[name] * 100 * step) * steps / 100
         else:
@@ -386,11 +392,11 @@ def _plan_integrity(dept: Department, secs: list[PlanSection], out: _Findings) -
             f"科室代码须各不相同；重复：{'、'.join(twice)}",
             f"each section has its own code; used more than once: {', '.join(twice)}",
         )
-    posts = Counter(p for s in secs for p in ((s.chief,) if s.chief else ()) + tuple(s.deputies))
-    where: dict[str, list[str]] = defaultdict(list)
+    where: dict[str, list[str]] = defaultdict(list)  # person -> the sections they hold posts in
     for s in secs:
         for p in ((s.chief,) if s.chief else ()) + tuple(s.deputies):
             where[p].append(s.id)
+    posts = {p: len(held) for p, held in where.items()}
     doubled = sorted(p for p, n in posts.items() if n > 1)
     if doubled:
         out.add(

@@ -820,9 +820,9 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
         tt.add_row(z if zh else e, f"{_num(units)} {uz if zh else ue}", _num(plan.terms.get(key)))
     tt.add_row(_say(lang, "合计（目标值）", "total (objective)"), "", _num(sum(plan.terms.values())))
     if plan.term_units.get("balance"):
-        from restructure.domain import fte_scale
+        from restructure.check import balance_step
 
-        step = "0.1" if fte_scale(scenario.department) >= 10 else "1"
+        step = f"{balance_step(scenario.department):g}"
         tt.caption = _say(
             lang,
             f"工作量均衡按每个科室超出内带的部分计分，以{step}人年为一档向上取整",
@@ -985,8 +985,6 @@ def simulate(
     console = Console()
     scenario = _scenario_or_exit(path, lang.value, console, solver_overrides(time_limit))
     comparison = compare_robust(scenario, robust, draws=draws, seed=seed)
-    from restructure.domain import Status
-    from restructure.terms import STATUS
 
     # --robust is a share of the way from each estimate to its high estimate, not a markup
     share = significant(robust * 100, 3)
@@ -1019,7 +1017,7 @@ def simulate(
     for row in comparison.rows():
         cells = {k: _num(row[k]) for k in heads}
         cells["plan"] = names[row["plan"]][i]
-        cells["status"] = STATUS[Status(row["status"])][i]
+        cells["status"] = status_word(row["status"], lang)
         for k in percent:  # like the rest of the simulation's output
             cells[k] = "" if row[k] is None else f"{row[k]:.1%}"
         table.add_row(*(Text(cells[k]) for k in heads))

@@ -19,6 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 from restructure.domain import Department, Establishment, Function, Plan, PlanSection, SectionKind
 from restructure.export.tables import make_redactor, value_label
 from restructure.plan_io import plan_tables
+from restructure.terms import STATUS
 
 DIGITS_ZH = "零一二三四五六七八九"
 DYNAMIC_NOTE_ZH = "动态科室，随重点工作结束而撤销"
@@ -89,9 +90,9 @@ def draft_blocks(
             0,
         ),
         Paragraph(
-            f"本草案根据方案“{plan.scenario}”生成（求解状态：{_status_zh(plan.status.value)}），供机构编制部门研究参考。"
+            f"本草案根据方案“{plan.scenario}”生成（求解状态：{STATUS[plan.status][0]}），供机构编制部门研究参考。"
             if zh
-            else f"Generated from scenario “{plan.scenario}” (solver status: {plan.status.value}), "
+            else f"Generated from scenario “{plan.scenario}” — solver status: {STATUS[plan.status][1]} — "
             "for the staffing office's consideration."
         ),
     ]
@@ -136,12 +137,6 @@ def draft_blocks(
     blocks += _posts_and_staffing_blocks(plan, department, ordered, zh)
     blocks += _annex_blocks(plan, department, zh)
     return [_redact_block(b, redact) for b in blocks]
-
-
-def _status_zh(status: str) -> str:
-    return {"optimal": "最优", "feasible": "可行", "infeasible": "无可行方案", "unknown": "未知"}.get(
-        status, status
-    )
 
 
 def _no_plan_blocks(plan: Plan, zh: bool) -> list[Block]:
