@@ -41,7 +41,10 @@ def test_a_conflict_the_assumption_solve_misses_is_found_by_plain_solves():
     assert plan.status is Status.INFEASIBLE
     ex = plan.explanation
     assert ex.conflicts, ex.note_en
-    assert {f.rule for f in ex.conflicts} == {"keep_leadership_posts", "max_section_staff"}
+    # 4 sections (kept, or all the posts pay for) of at most 3 cannot hold 13 people
+    rules = {f.rule for f in ex.conflicts}
+    assert "max_section_staff" in rules and len(rules) == 2
+    assert rules & {"keep_leadership_posts", "keep_section_count"}
     assert ex.confirmed and ex.minimal
     assert "3" in ex.note_zh and "at most 3 people" in ex.note_en
     # reproducible mode: every check stops on deterministic time, so the explanation is the same
@@ -102,3 +105,21 @@ def test_a_plan_of_another_department_is_refused_as_a_start(tmp_path):
     )
     assert out.exit_code == 1, out.output
     assert "does not match" in out.output and "Traceback" not in out.output
+
+
+def test_the_smallest_conflict_is_found_when_the_first_one_seen_is_larger():
+    # 13 people, at least 4 per section and a 4-stage chain kept apart: 4 sections of 4 need 16.
+    # The leadership posts (4 in all) cap the sections at 4 as well, so a conflict of three rules
+    # is there to be found first; deletion must show that two suffice.
+    sc = load_scenario(
+        SCIENCE,
+        {**FAST, "solver.time_limit_s": 5, "rules.min_section_staff": 4, "rules.keep_section_count": False},
+    )
+    ex = solve(sc).explanation
+    assert {(f.rule, f.instance) for f in ex.conflicts} == {
+        ("separate_stages", "科技项目管理"),
+        ("min_section_staff", ""),
+    }
+    assert ex.confirmed and ex.minimal
+    assert set(ex.relaxations) == {"separate_stages:科技项目管理", "min_section_staff:"}
+    assert "放宽其中任一条即可形成方案" in ex.note_zh

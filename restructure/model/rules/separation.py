@@ -34,6 +34,10 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
                 f"chain '{chain}' has {len(stages)} stages ({', '.join(stages)}) that must sit in "
                 f"{len(stages)} different sections",
             )
+            # implied by the rows below, stated so that the LP sees it: m stages apart need m
+            # sections (with at least n people each, a department of fewer than m*n is infeasible
+            # at the root, where the per-slot rows alone left the search to find it)
+            m.add(v.sections_of() >= len(stages)).only_enforce_if(lits)
             for k in K:
                 present = []
                 for stage, duties in stages.items():
@@ -50,6 +54,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             f"{item_labels(inst.dept, items)[0]}须分设在不同科室",
             f"{item_labels(inst.dept, items)[1]} must sit in different sections",
         )
+        m.add(v.sections_of() >= len(items)).only_enforce_if(lits)  # implied, for the LP
         for k in K:
             m.add(sum(v.item_in(it)[k] for it in items) <= 1).only_enforce_if(lits)
     return []
