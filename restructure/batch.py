@@ -416,7 +416,7 @@ def run_jobs(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
-        disable=not show_progress,
+        disable=not show_progress or not pending,  # no "0/0" bar when every result was kept
     )
     with progress:
         task = progress.add_task("求解 / solving", total=len(pending))

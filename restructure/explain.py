@@ -1,10 +1,13 @@
 """Why there is no plan, and why a plan is as it is.
 
-Infeasible: every rule instance is put behind an assumption literal; CP-SAT returns a set of
-assumptions that suffice for infeasibility; that set is shrunk by deletion (drop a member,
-re-solve; if still infeasible it was not needed) until every member is needed, and the final
-set is confirmed infeasible by an independent solve with those rules hard and no assumptions
-(CP-SAT has had wrong INFEASIBLE answers under assumptions, so no verdict is taken on trust).
+Infeasible: every rule instance is put behind a literal. A plain solve with every literal fixed
+on confirms the conflict first (fast: presolve and the LP see the rules as hard constraints).
+CP-SAT then returns, under assumptions, a set of rule instances that suffice for infeasibility;
+that set (or every rule, when the assumption solve stalls) is shrunk by deletion (drop a member,
+re-solve plainly; if still infeasible it was not needed) until every member is needed, and the
+final set is confirmed infeasible by an independent solve with those rules hard and no
+assumptions (CP-SAT has had wrong INFEASIBLE answers under assumptions, so no verdict is taken
+on trust).
 """
 
 from __future__ import annotations
