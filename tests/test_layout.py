@@ -142,3 +142,33 @@ def test_a_labelled_slot_is_used_exactly_when_it_continues_its_label():
             assert all(order[s] >= order[slot.label] for s in continued)
         elif slot.kind.value == "basic":
             assert not continued
+
+
+def test_the_bound_phase_branches_on_the_plans_shape_in_a_copy_of_the_model():
+    from restructure.model.solve import _branching_on_structure
+
+    sc = load_scenario(ROOT / "scenarios" / "housing_construction.toml")
+    bm = build(prepare(sc), leave_out=frozenset({"structure"}))
+    v = bm.vars
+    copy = _branching_on_structure(bm)
+    (strategy,) = copy.proto.search_strategy
+    order = [e.vars[0] for e in strategy.exprs]
+    # slots first, then the one home of each concentrated function, then the successors
+    homes = [var.index for home in v.homes for var in home]
+    succ = [var.index for row in v.succ.values() for var in row]
+    assert order == [var.index for var in v.active] + homes + succ
+    assert len(v.homes) == len(sc.rules.single_section) == 2
+    assert not bm.model.proto.search_strategy  # the other phases search as before
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_the_two_thread_proof_on_labelled_slots_finds_the_same_optimum(seed):
+    """Wall-clock mode with two workers runs the fixed search on the plan's shape: it must prove
+    the optimum the reproducible anonymous model proves, not a shape it pruned by mistake."""
+    dept = generate_department(14, 9, 3, 0, seed)
+    sc = replace(scenario(dept.sections, dept.duties, dept.staff, key_tasks=dept.key_tasks), solver=PROVE)
+    sc = with_rules(sc, min_section_staff=2, max_nonbusiness_section_share=0.5, single_section=("support",))
+    anonymous = _optimum(sc, Layout.ANONYMOUS)
+    two_threads = replace(sc, solver=SolverSettings(time_limit_s=60, seed=0, workers=2, deterministic=False))
+    labelled = _optimum(two_threads, Layout.LABELLED)
+    assert labelled.solver.objective == pytest.approx(anonymous.solver.objective)

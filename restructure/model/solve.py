@@ -132,6 +132,7 @@ def parameters(
     lns_only: bool = False,
     keep_hint: bool = False,
     bound_only: bool = False,
+    bound_subsolvers: tuple[str, ...] | None = None,
 ) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
@@ -166,7 +167,7 @@ def parameters(
         # 住建局's bound 14 -> 55; the science bureau without separation was proven in 1.1 s, not 4.
         searches = max(2, p.num_workers)
         p.num_full_subsolvers = searches
-        p.subsolvers.extend(BOUND_SUBSOLVERS[:searches])
+        p.subsolvers.extend((bound_subsolvers or BOUND_SUBSOLVERS)[:searches])
         p.interleave_search = settings.deterministic
     if lns_only:
         # Only large-neighbourhood search from the hint: the fastest way to a good plan here.
@@ -291,6 +292,12 @@ BOUND_SUBSOLVERS = (
     "quick_restart",
     "reduced_costs",
 )
+# The labelled layout's bound phase: CP-SAT's fixed search on the order of
+# ``Vars.structure_decisions`` (the LP at level 2) beside max_lp. 住建局 (bound-only from its best
+# plan, 2 workers, 30 s): proven in 10 s (9+X) and 12 s (内设机构个数不变), where max_lp beside
+# lb_tree_search ends at 58-59 of 69 (its proof took 89 s); 市场监管局 and 自然资源局 54 and 42
+# against 55 and 41, level.
+LABELLED_BOUND_SUBSOLVERS = ("fixed", "lb_tree_search")
 SMALL_MODEL = 600
 LABELLED_ROOT_LP_ITERATIONS = 20_000
 
@@ -389,6 +396,14 @@ def _tight(bm: BuiltModel, found: dict, every: list[int] | None) -> tuple[dict, 
     return scored
 
 
+def _branching_on_structure(bm: BuiltModel) -> cp_model.CpModel:
+    copy = bm.model.clone()
+    order = [copy.get_bool_var_from_proto_index(var.index) for var in bm.vars.structure_decisions()]
+    # "not here" first: a shape is ruled out by its LP before it is tried in full
+    copy.add_decision_strategy(order, cp_model.CHOOSE_FIRST, cp_model.SELECT_MIN_VALUE)
+    return copy
+
+
 def run(
     bm: BuiltModel,
     settings: SolverSettings,
@@ -401,15 +416,30 @@ def run(
     keep_hint: bool = False,
     bound_only: bool = False,
 ) -> tuple[RawSolution, cp_model.CpSolver]:
+    labelled_bound = bound_only and bm.vars.inst.layout is Layout.LABELLED
+    # Two threads only: reproducible mode interleaves its searches on one thread, and there the
+    # fixed search beside max_lp did not finish 住建局's proof in 30 deterministic units (54 s;
+    # bound 55, as with the default pair), so that mode keeps the default pair.
+    by_structure = labelled_bound and not settings.deterministic and settings.workers >= 2
     solver = parameters(
-        settings, time_limit_s=time_limit_s, lns_only=lns_only, keep_hint=keep_hint, bound_only=bound_only
+        settings,
+        time_limit_s=time_limit_s,
+        lns_only=lns_only,
+        keep_hint=keep_hint,
+        bound_only=bound_only,
+        bound_subsolvers=LABELLED_BOUND_SUBSOLVERS if by_structure else None,
     )
-    if bound_only and bm.vars.inst.layout is Layout.LABELLED:
+    m = bm.model
+    if labelled_bound:
         # The labelled layout's LP has about 10,000 rows once CP-SAT linearises it fully; within
         # the default 2,000 root iterations it never finished, so no bound came of it (自然资源局:
         # none in 10 s, against 42 points after 4.6 s with this).
         solver.parameters.root_lp_iterations = LABELLED_ROOT_LP_ITERATIONS
-    m = bm.model
+    if by_structure:
+        # The fixed search branches on the plan's shape first (``Vars.structure_decisions``),
+        # on the full LP; a copy of the model carries that order so no other phase follows it.
+        solver.parameters.linearization_level = 2
+        m = _branching_on_structure(bm)
     m.clear_assumptions()
     if assumptions:
         m.add_assumptions(assumptions)

@@ -71,6 +71,19 @@ class Vars:
             model.add(self.h[k] == sum(row[k] for row in self.n))
         model.add(sum(self.h) == people)
         self._main: dict[tuple[int, Function], cp_model.IntVar] | None = None
+        # where each single-section function lives (home[f][k]), filled in by its rule module
+        self.homes: list[list[cp_model.IntVar]] = []
+
+    def structure_decisions(self) -> list[cp_model.IntVar]:
+        """The booleans that fix a plan's shape, in the order a proof should branch on them:
+        which slots are used, where each concentrated function lives, which of today's
+        sections each slot continues. Once they are fixed the LP is tight (住建局: a proof in
+        0.2 s), so a search that decides them first prunes whole shapes at once. (Homes
+        first, then slots, took 12-13 s for that proof against 8-9 s in this order.)"""
+        order = list(self.active)
+        order += [var for home in self.homes for var in home]
+        order += [var for row in self.succ.values() for var in row]
+        return order
 
     # --- expressions ------------------------------------------------------------------
     def load(self, k: int) -> cp_model.LinearExpr:

@@ -27,6 +27,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         )
         home = [m.new_bool_var(f"home[{f.value},{k}]") for k in K]
         m.add_exactly_one(home).only_enforce_if(lits)
+        v.homes.append(home)
         for i in duties:
             for k in K:
                 m.add_implication(v.x[i][k], home[k]).only_enforce_if(lits)
