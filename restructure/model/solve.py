@@ -292,11 +292,13 @@ BOUND_SUBSOLVERS = (
     "quick_restart",
     "reduced_costs",
 )
-# The labelled layout's bound phase: CP-SAT's fixed search on the order of
-# ``Vars.structure_decisions`` (the LP at level 2) beside max_lp. 住建局 (bound-only from its best
-# plan, 2 workers, 30 s): proven in 10 s (9+X) and 12 s (内设机构个数不变), where max_lp beside
-# lb_tree_search ends at 58-59 of 69 (its proof took 89 s); 市场监管局 and 自然资源局 54 and 42
-# against 55 and 41, level.
+# The labelled layout's bound phase with two or more workers: CP-SAT's fixed search on the
+# order of ``Vars.structure_decisions`` (the LP at level 2; at the default level it did not
+# finish) beside lb_tree_search. Whole 30 s solves, seed 0, 2 workers: 住建局 proven in 23 s (9+X)
+# and 25 s (内设机构个数不变), where max_lp beside lb_tree_search ended at 58 of 69 and 65 of 78
+# (that proof took 89 s); the other five labelled scenarios kept their bounds (56, 56, 81, 42,
+# 43 against 56, 56, 81, 43, 43) and plans. Beside max_lp instead the proofs came as fast, but
+# those bounds fell by 1-2 points.
 LABELLED_BOUND_SUBSOLVERS = ("fixed", "lb_tree_search")
 SMALL_MODEL = 600
 LABELLED_ROOT_LP_ITERATIONS = 20_000
@@ -418,8 +420,9 @@ def run(
 ) -> tuple[RawSolution, cp_model.CpSolver]:
     labelled_bound = bound_only and bm.vars.inst.layout is Layout.LABELLED
     # Two threads only: reproducible mode interleaves its searches on one thread, and there the
-    # fixed search beside max_lp did not finish 住建局's proof in 30 deterministic units (54 s;
-    # bound 55, as with the default pair), so that mode keeps the default pair.
+    # fixed search did not finish 住建局's proof in 30 deterministic units (54 s) beside either
+    # max_lp (bound 55, as with the default pair) or lb_tree_search (bound 20), so that mode
+    # keeps the default pair.
     by_structure = labelled_bound and not settings.deterministic and settings.workers >= 2
     solver = parameters(
         settings,
