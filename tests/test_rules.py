@@ -188,6 +188,21 @@ def test_nonbusiness_share():
     assert conflict_rules(solve(bad)) == {("max_nonbusiness_section_share", ""), ("apart", "1")}
 
 
+def test_a_tie_with_support_work_makes_a_nonbusiness_section():
+    # ties go to support (listed first), so 综合 work of 1.0 beside business work of 1.0 is a
+    # non-business section: with no non-business section allowed, D1 needs both D2 and D3 beside it
+    secs = [section("S1", "办公室"), section("S2", "甲科"), section("S3", "乙科")]
+    duties = [duty("D1", "S1", 1.0, "support"), duty("D2", "S2", 1.0), duty("D3", "S3", 0.5)]
+    staff = staff_for("S1", 1) + staff_for("S2", 1) + staff_for("S3", 1)
+    rules = Rules(**{**LOOSE, "max_nonbusiness_section_share": 0.0, "keep_leadership_posts": False})
+    sc = scenario(secs, duties, staff, rules=rules)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert [sorted(s.duties) for s in plan.sections] == [["D1", "D2", "D3"]]
+    bad = with_rules(sc, apart=(("D1", "D3"),))
+    assert conflict_rules(solve(bad)) == {("max_nonbusiness_section_share", ""), ("apart", "1")}
+
+
 def test_min_business_staff_share():
     secs = [section("S1", "办公室"), section("S2", "业务科")]
     duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1)]

@@ -55,7 +55,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             f"非业务科室（以综合保障或政策法规为主）不超过科室总数的{percent(share)}",
             f"non-business sections (mainly support or policy) at most {percent(share)} of all sections",
         )
-        nonbiz = sum(v.main_function(k, Function.SUPPORT) + v.main_function(k, Function.POLICY) for k in K)
+        nonbiz = sum(v.nonbusiness(k) for k in K)
         # nonbiz / sections <= cap, multiplied out: exact for the share as typed
         m.add(cap.denominator * nonbiz <= cap.numerator * v.sections_of()).only_enforce_if(lits)
 
@@ -70,7 +70,7 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         total = inst.total_cap
         biz_cap = []
         for k in K:
-            nonbiz_k = v.main_function(k, Function.SUPPORT) + v.main_function(k, Function.POLICY)
+            nonbiz_k = v.nonbusiness(k)
             bc = m.new_int_var(0, total, f"biz_cap[{k}]")
             m.add(bc <= v.capacity(k))
             m.add(bc <= total * (1 - nonbiz_k))
