@@ -20,7 +20,7 @@ from rich.text import Text
 from restructure.domain import Function, Scenario
 from restructure.errors import InputError, Problem
 from restructure.generate import generate_department
-from restructure.i18n import fixed, function_name, label, problem_text, significant
+from restructure.i18n import BULLET, fixed, function_name, label, problem_text, significant
 from restructure.io import write_department
 from restructure.scenario import (
     load_department_as_scenario,
@@ -220,6 +220,20 @@ def generate(
 
 def _say(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
+
+
+def _bullet(text: str) -> Table:
+    """A list item with a hanging indent. Why not Text(BULLET + text): rich wraps at spaces, so
+    a long Chinese sentence (no spaces) left its bullet alone on the line above."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(BULLET, text)
+    return grid
+
+
+def _print_line(console: Console, line: str) -> None:
+    console.print(_bullet(line.removeprefix(BULLET)) if line.startswith(BULLET) else Text(line))
 
 
 def _fail(console: Console, lang: str, zh: str, en: str) -> typer.Exit:
@@ -834,7 +848,7 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
         console.print(Text(_say(lang, "起约束作用的规则：", "Binding rules:"), style="bold"))
         for f in binding:
             console.print(
-                Text(f"  · {RULES.get(f.rule, (f.rule, f.rule))[0 if zh else 1]}: {f.zh if zh else f.en}")
+                _bullet(f"{RULES.get(f.rule, (f.rule, f.rule))[0 if zh else 1]}: {f.zh if zh else f.en}")
             )
     verdict = report.ok
     console.print(
@@ -904,7 +918,7 @@ def solve(
             console.print()
         console.print(Text(lines[0], style="bold red"))
         for line in lines[1:]:
-            console.print(Text(line))
+            _print_line(console, line)
     where = target / "plan.json"
     console.print(
         Text(

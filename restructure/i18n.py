@@ -113,6 +113,9 @@ def gap_text(info: SolverInfo, lang: str) -> str:
     return f"至多还可改善{points:g}分{tail}"
 
 
+BULLET = "  · "  # a list item in ``failure_texts``; the CLI gives it a hanging indent
+
+
 def failure_texts(plan: Plan) -> dict[str, list[str]]:
     """Why a solve gave no plan, as lines per language ("zh", "en"): the verdict, the note, each
     rule in conflict and, for a conflict, whether an independent re-solve confirmed it and
@@ -122,8 +125,8 @@ def failure_texts(plan: Plan) -> dict[str, list[str]]:
     zh = [f"结果：{zh_status}", ex.note_zh]
     en = [f"result: {en_status}", ex.note_en]
     found = ex.binding if plan.status is Status.INVALID else ex.conflicts
-    zh += [f"  · {f.zh}" for f in found]
-    en += [f"  · {f.en}" for f in found]
+    zh += [BULLET + f.zh for f in found]
+    en += [BULLET + f.en for f in found]
     if ex.conflicts:
         zh.append(
             (

@@ -78,6 +78,10 @@ def test_infeasible_explanation_in_both_languages_primary_first(tmp_path):
             assert words in text, words
     assert zh.output.index("结果：无可行方案") < zh.output.index("result: infeasible")
     assert en.output.index("result: infeasible") < en.output.index("结果：无可行方案")
+    # each rule in conflict starts on its bullet's line, however long its sentence
+    bullets = [line for line in zh.output.splitlines() if line.startswith("  · ")]
+    assert len(bullets) == 4 and all(line[4:].strip() for line in bullets), zh.output
+    assert "  · 链条「科技项目管理」有5个环节" in zh.output
 
 
 def _no_plan(status: Status, seconds: float):
