@@ -915,6 +915,21 @@ def _exact_ratio_extremes(
     return (max(ratios), min(ratios)) if ratios else (1, 1)
 
 
+def stale_totals(dept: Department, secs: Iterable[PlanSection]) -> list[tuple[PlanSection, float, float]]:
+    """Sections whose stated workload or capacity is not what the data adds up to, each with the
+    recomputed workload and capacity: the plan was made from other figures (the data changed
+    after solving)."""
+    out = []
+    for s in secs:
+        w = sum(dept.duty(d).workload_fte for d in s.duties)
+        c = sum(dept.person(p).capacity_fte for p in s.staff)
+        if not math.isclose(w, s.workload_fte, abs_tol=1e-3) or not math.isclose(
+            c, s.capacity_fte, abs_tol=1e-3
+        ):
+            out.append((s, w, c))
+    return out
+
+
 def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     """Re-check a plan without the solver: every rule, every KPI, every section total."""
     dept = scenario.department
@@ -928,15 +943,11 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
         claimed = plan.kpis.get(key)
         if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
             mismatches.append(f"kpi {key}: plan says {claimed}, recomputed {value}")
+    mismatches += [
+        f"section {s.id}: totals {s.workload_fte}/{s.capacity_fte}, recomputed {w:.3f}/{c:.3f}"
+        for s, w, c in stale_totals(dept, secs)
+    ]
     for s in secs:
-        w = sum(dept.duty(d).workload_fte for d in s.duties)
-        c = sum(dept.person(p).capacity_fte for p in s.staff)
-        if not math.isclose(w, s.workload_fte, abs_tol=1e-3) or not math.isclose(
-            c, s.capacity_fte, abs_tol=1e-3
-        ):
-            mismatches.append(
-                f"section {s.id}: totals {s.workload_fte}/{s.capacity_fte}, recomputed {w:.3f}/{c:.3f}"
-            )
         if main_function(dept, s.duties) != s.main_function:
             mismatches.append(
                 f"section {s.id}: main function {s.main_function}, recomputed {main_function(dept, s.duties)}"

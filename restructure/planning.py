@@ -286,6 +286,14 @@ def _solve_in_tiers(
 def hint_mismatch(scenario: Scenario, plan: Plan) -> tuple[str, str] | None:
     """Why a previous plan cannot start this scenario's solve (zh, en), or None: it must place
     the same duties and people, else it belongs to another department or another data set."""
+    return plan_mismatch(scenario, plan, ("作为起点的方案", "The starting plan"))
+
+
+def plan_mismatch(
+    scenario: Scenario, plan: Plan, subject: tuple[str, str] = ("方案", "The plan")
+) -> tuple[str, str] | None:
+    """Why ``plan`` does not belong to this scenario's data (zh, en), or None when it places
+    exactly the department's duties and people. ``subject`` names the plan in the sentence."""
     dept = scenario.department
     planned_duties = {d for sec in plan.sections for d in sec.duties}
     planned_staff = {p for sec in plan.sections for p in sec.staff}
@@ -309,8 +317,8 @@ def hint_mismatch(scenario: Scenario, plan: Plan) -> tuple[str, str] | None:
         zh.append(f"本部门的{some(missing)}不在方案中")
         en.append(f"this department's {some_en(missing)} are not in the plan")
     return (
-        f"作为起点的方案与「{dept.name}」的数据不符：" + "；".join(zh) + "。",
-        f"The starting plan does not match the data of '{dept.name}': " + "; ".join(en) + ".",
+        f"{subject[0]}与「{dept.name}」的数据不符：" + "；".join(zh) + "。",
+        f"{subject[1]} does not match the data of '{dept.name}': " + "; ".join(en) + ".",
     )
 
 

@@ -103,3 +103,38 @@ def test_export_of_a_plan_naming_unknown_ids_reports_them_in_checks(tmp_path):
     checks = (out / "checks.csv").read_text(encoding="utf-8-sig")
     assert "方案列出的职责D999" in checks and "which is not in the department's duties" in checks
     assert "P999" in checks and "P998" in checks
+
+
+def test_export_refuses_a_plan_of_another_department(tmp_path):
+    science = Path(__file__).resolve().parents[1] / "scenarios" / "science_bureau.toml"
+    result = runner.invoke(
+        app, ["export", str(FIXTURE), "--data", str(science), "--out", str(tmp_path / "out"), "--format", "md"]
+    )
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "方案与「" in text and "的数据不符" in text and "不在方案中" in text
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_refuses_a_plan_whose_data_changed_after_solving(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for p in FIXTURE.glob("*.csv"):
+        (data / p.name).write_bytes(p.read_bytes())
+    duties = (data / "duties.csv").read_text(encoding="utf-8").splitlines()
+    # D001 now counts 0.8 + 5 FTE (its range moved with it): the plan's totals are stale
+    duties[1] = duties[1].replace(",0.8,", ",5.8,").replace(",0.6,1.0", ",5.6,6.0")
+    (data / "duties.csv").write_text("\n".join(duties) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["export", str(FIXTURE / "plan.json"), "--data", str(data), "--out", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "does not match the data" in text and "changed after solving" in text
+    plan = json.loads((FIXTURE / "plan.json").read_text(encoding="utf-8"))
+    home = next(sec for sec in plan["sections"] if "D001" in sec["duties"])
+    # the section is named with its stated and its recomputed workload
+    assert f"{home['name']}': {home['workload_fte']:.2f}/" in text
+    assert f"{home['workload_fte'] + 5:.2f}/{home['capacity_fte']:.2f} by the data" in text
+    assert not out.exists()
