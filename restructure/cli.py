@@ -204,6 +204,8 @@ def generate(
             name=f"{dept.name} 9+X",
             department=dept,
             description=f"Generated: {duties} duties, {staff} staff, {sections} sections, {chains} chains, seed {seed}.",
+            # the folder's name is no department name: the draft's title and plan.json need this one
+            settings={"department_name": dept.name},
         )
         (out / "scenario.toml").write_text(scenario_to_toml(scenario, data=data), encoding="utf-8")
     except OSError as e:

@@ -139,8 +139,9 @@ def test_generate_command_writes_a_loadable_scenario(tmp_path):
         assert result.exit_code == 0, result.output
         assert "written" in result.output
         sc = load_scenario(out / "scenario.toml")
-        assert len(sc.department.duties) == 60 and sc.department.name == out.name
         expected = generate_department(60, 24, 6, 1, 4)
+        # the generated department's own name, not its folder's: the draft is titled with it
+        assert len(sc.department.duties) == 60 and sc.department.name == expected.name != out.name
         assert sc.department.duties == expected.duties and sc.department.staff == expected.staff
     assert (tmp_path / "dept_xlsx" / "dept_xlsx.xlsx").is_file()
     assert 'data = "."' in (tmp_path / "dept_csv" / "scenario.toml").read_text(encoding="utf-8")
