@@ -183,6 +183,13 @@ def duty_reasons(inst: Instance, sections: list[PlanSection]) -> dict[str, tuple
     r, pins = inst.rules, inst.scenario.pins
     today_name = {s.id: s.name for s in dept.sections}
     out: dict[str, tuple[str, str]] = {}
+    dynamic_of = {  # key task -> the dynamic section that runs (part of) it
+        dept.duty(did).key_task: sec.name
+        for sec in sections
+        if sec.kind is SectionKind.DYNAMIC
+        for did in sec.duties
+        if dept.duty(did).key_task
+    }
     for sec in sections:
         group_load: dict[str, float] = {}
         for did in sec.duties:
@@ -223,6 +230,12 @@ def duty_reasons(inst: Instance, sections: list[PlanSection]) -> dict[str, tuple
                 out[did] = (
                     f"链条「{d.chain}」的「{d.stage}」环节须与其他环节分设",
                     f"stage '{d.stage}' of chain '{d.chain}' must sit apart from the other stages",
+                )
+            elif d.function is Function.KEY_TASK and d.key_task in dynamic_of:
+                out[did] = (
+                    f"重点工作「{d.key_task}」的动态科室「{dynamic_of[d.key_task]}」之外，此项由基本科室承担",
+                    f"key task '{d.key_task}' has the dynamic section '{dynamic_of[d.key_task]}'; "
+                    "this duty is run by a basic section",
                 )
             elif d.function is Function.KEY_TASK:
                 out[did] = (

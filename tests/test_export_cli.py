@@ -108,7 +108,8 @@ def test_export_of_a_plan_naming_unknown_ids_reports_them_in_checks(tmp_path):
 def test_export_refuses_a_plan_of_another_department(tmp_path):
     science = Path(__file__).resolve().parents[1] / "scenarios" / "science_bureau.toml"
     result = runner.invoke(
-        app, ["export", str(FIXTURE), "--data", str(science), "--out", str(tmp_path / "out"), "--format", "md"]
+        app,
+        ["export", str(FIXTURE), "--data", str(science), "--out", str(tmp_path / "out"), "--format", "md"],
     )
     assert result.exit_code == 1, result.output
     text = " ".join(result.output.split())

@@ -1,0 +1,48 @@
+"""Each duty's short reason for its section (``explain.duty_reasons``): it must say what the plan does."""
+
+from __future__ import annotations
+
+from restructure.domain import Function, PlanSection, Scenario, SectionKind
+from restructure.explain import duty_reasons
+from restructure.generate import generate_department
+from restructure.model.instance import prepare
+
+
+def _section(sid: str, kind: SectionKind, duties, dept) -> PlanSection:
+    return PlanSection(
+        id=sid,
+        name=f"{sid}科",
+        kind=kind,
+        duties=tuple(duties),
+        staff=(),
+        chief=None,
+        deputies=(),
+        chief_posts=1,
+        deputy_posts=0,
+        workload_fte=sum(dept.duty(d).workload_fte for d in duties),
+        capacity_fte=0.0,
+        successor_of=(),
+    )
+
+
+def test_a_key_task_duty_outside_its_dynamic_section_names_that_section():
+    dept = generate_department(30, 12, 4, 0, 5, n_key_tasks=1)
+    kt = [d for d in dept.duties if d.function is Function.KEY_TASK]
+    assert len(kt) >= 2
+    others = [d.id for d in dept.duties if d.function is not Function.KEY_TASK]
+    sections = [
+        _section("K01", SectionKind.BASIC, [*others, kt[0].id], dept),
+        _section("X01", SectionKind.DYNAMIC, [d.id for d in kt[1:]], dept),
+    ]
+    reasons = duty_reasons(prepare(Scenario(name="t", department=dept)), sections)
+    zh, en = reasons[kt[0].id]
+    assert "X01科" in zh and "X01科" in en and "without a dynamic section" not in en
+    assert reasons[kt[1].id][1] == f"key task '{kt[1].key_task}' is run by a dynamic section"
+
+
+def test_a_key_task_without_a_dynamic_section_says_so():
+    dept = generate_department(30, 12, 4, 0, 5, n_key_tasks=1)
+    kt = next(d for d in dept.duties if d.function is Function.KEY_TASK)
+    sections = [_section("K01", SectionKind.BASIC, [d.id for d in dept.duties], dept)]
+    reasons = duty_reasons(prepare(Scenario(name="t", department=dept)), sections)
+    assert reasons[kt.id][1] == "key task without a dynamic section, run by a basic section"
