@@ -1,4 +1,5 @@
-"""Each duty's short reason for its section (``explain.duty_reasons``): it must say what the plan does."""
+"""Explaining a plan in words: each duty's short reason for its section (``explain.duty_reasons``)
+and the names proposed for sections; both must say what the plan does."""
 
 from __future__ import annotations
 
@@ -46,3 +47,21 @@ def test_a_key_task_without_a_dynamic_section_says_so():
     sections = [_section("K01", SectionKind.BASIC, [d.id for d in dept.duties], dept)]
     reasons = duty_reasons(prepare(Scenario(name="t", department=dept)), sections)
     assert reasons[kt.id][1] == "key task without a dynamic section, run by a basic section"
+
+
+def test_a_basic_section_mostly_running_a_key_task_is_named_after_it():
+    from restructure.model.extract import _propose_name
+
+    dept = generate_department(30, 12, 4, 0, 5, n_key_tasks=1)
+    kt = [d for d in dept.duties if d.function is Function.KEY_TASK and not d.group]
+    line = next(d for d in dept.duties if d.group and d.function is Function.BUSINESS)
+    assert sum(d.workload_fte for d in kt) > line.workload_fte
+    section = {
+        "kind": SectionKind.BASIC,
+        "key_task": None,
+        "main": Function.KEY_TASK,
+        "duties": (line.id, *(d.id for d in kt)),
+        "successor_of": (),
+    }
+    name = _propose_name(prepare(Scenario(name="t", department=dept)), section)
+    assert name == f"{dept.key_tasks[0].name.removesuffix('专班')}科" != f"{line.group}科"

@@ -156,10 +156,14 @@ def _propose_name(inst: Instance, r: dict) -> str:
         if from_s / total >= 0.5:
             return dept.section(s).name
     by_group: dict[str, float] = defaultdict(float)
+    key_task_name = {t.id: t.name.removesuffix("专班") for t in dept.key_tasks}
     for d in r["duties"]:
         duty = dept.duty(d)
-        if duty.group:
-            by_group[duty.group] += duty.workload_fte
+        # key-task work without a business line counts under its key task's name: a basic
+        # section that mostly runs one is named after it, not after a sliver of other work
+        line = duty.group or key_task_name.get(duty.key_task or "", duty.key_task or "")
+        if line:
+            by_group[line] += duty.workload_fte
     if by_group:
         ranked = sorted(sorted(by_group), key=lambda g: -by_group[g])
         name = ranked[0]
