@@ -44,11 +44,6 @@ def default_locate(key: str) -> tuple[str, int | None]:
     return ("scenario.toml", None)
 
 
-def _scenario_file(locate: Locate, key: str) -> str:
-    """File of a setting whose ids do not match the data; the row stays None (the ids are the problem)."""
-    return locate(key)[0]
-
-
 # ---------------------------------------------------------------------------------------
 # Department tables
 # ---------------------------------------------------------------------------------------
@@ -626,14 +621,14 @@ def _check_rules_fit(
     duty_or_staff = ids["duties"] | ids["staff"]
     both = ids["duties"] & ids["staff"]
     for key, groups in (("rules.together", rules.together), ("rules.apart", rules.apart)):
-        file = _scenario_file(locate, key)
+        file, line = locate(key)
         for group in groups:
             for item in group:
                 if item not in duty_or_staff:
                     out.append(
                         Problem(
                             file,
-                            None,
+                            line,
                             key,
                             item,
                             f"{key} 中的编号 {item} 既不是职责编号也不是人员编号。",
@@ -644,7 +639,7 @@ def _check_rules_fit(
                     out.append(
                         Problem(
                             file,
-                            None,
+                            line,
                             key,
                             item,
                             f"{key} 中的编号 {item} 同时是职责编号和人员编号，无法区分。",
@@ -682,26 +677,26 @@ def _check_related_groups(related: Sequence[Sequence[str]], raw: RawTables, loca
 
 def _check_pins(pins: Pins, raw: RawTables, ids: Mapping[str, set[str]], locate: Locate) -> list[Problem]:
     out: list[Problem] = []
-    file = _scenario_file(locate, "pins.keep_sections")
+    file, line = locate("pins.keep_sections")
     for sid in pins.keep_sections:
         if sid not in ids["sections"]:
             out.append(
                 Problem(
                     file,
-                    None,
+                    line,
                     "pins.keep_sections",
                     sid,
                     f"pins.keep_sections 中的科室 {sid} 在 {raw.label('sections')} 中不存在。",
                     f"pins.keep_sections names section {sid}, which is not in {raw.label('sections')}.",
                 )
             )
-    file = _scenario_file(locate, "pins.duty_sections")
+    file, line = locate("pins.duty_sections")
     for did, sid in pins.duty_sections.items():
         if did not in ids["duties"]:
             out.append(
                 Problem(
                     file,
-                    None,
+                    line,
                     "pins.duty_sections",
                     did,
                     f"pins.duty_sections 中的职责 {did} 在 {raw.label('duties')} 中不存在。",
@@ -712,7 +707,7 @@ def _check_pins(pins: Pins, raw: RawTables, ids: Mapping[str, set[str]], locate:
             out.append(
                 Problem(
                     file,
-                    None,
+                    line,
                     "pins.duty_sections",
                     sid,
                     f"pins.duty_sections 中的科室 {sid}（职责 {did}）在 {raw.label('sections')} 中不存在。",
@@ -729,13 +724,13 @@ def _check_processes(
     out: list[Problem] = []
     for i, proc in enumerate(processes, start=1):
         key = f"processes[{i}].steps"
-        file = _scenario_file(locate, key)
+        file, line = locate(key)
         for step in proc.steps:
             if step not in ids["duties"]:
                 out.append(
                     Problem(
                         file,
-                        None,
+                        line,
                         key,
                         step,
                         f"流程 {proc.name} 的步骤 {step} 不是 {raw.label('duties')} 中的职责编号。",

@@ -220,9 +220,10 @@ def test_ids_in_settings_are_checked_against_the_data(tmp_path):
         f'data = "{SMALL.as_posix()}"\n[rules]\napart = [["D001", "D404"]]\n[pins]\nkeep_sections = ["S09"]\n'
     )
     path = write(tmp_path, "s.toml", text)
+    # each at the line of its key
     assert sorted((p.file, p.row, p.column, p.value) for p in problems_of(path)) == [
-        (str(path), None, "pins.keep_sections", "S09"),
-        (str(path), None, "rules.apart", "D404"),
+        (str(path), 3, "rules.apart", "D404"),
+        (str(path), 5, "pins.keep_sections", "S09"),
     ]
 
 
