@@ -212,6 +212,12 @@ def _ids(table: RawTable | None) -> set[str]:
     return {v for row in table.rows if (v := table.value(row, "id"))}
 
 
+def _has_ids(table: RawTable | None) -> bool:
+    """The table can name ids: references to it are checked only then (an empty sections.csv is
+    one problem, not one more per duty and person that names a section)."""
+    return table is not None and table.index("id") is not None
+
+
 def _check_unique_ids(table: RawTable | None) -> list[Problem]:
     if table is None or table.index("id") is None:
         return []
@@ -336,7 +342,7 @@ def _check_duties(table: RawTable | None, raw: RawTables, ids: Mapping[str, set[
     if table is None:
         return []
     out: list[Problem] = []
-    sections_known = "sections" in raw.tables
+    sections_known = _has_ids(raw.tables.get("sections"))
     for row in table.rows:
         fte = _number(
             table,
@@ -423,7 +429,7 @@ def _check_staff(table: RawTable | None, raw: RawTables, ids: Mapping[str, set[s
     if table is None:
         return []
     out: list[Problem] = []
-    sections_known = "sections" in raw.tables
+    sections_known = _has_ids(raw.tables.get("sections"))
     for row in table.rows:
         _number(
             table,

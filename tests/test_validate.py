@@ -226,6 +226,14 @@ def test_missing_table_file(small_copy):
     assert [(p.file, p.row, p.column) for p in problems] == [("staff.csv", None, None)]
 
 
+def test_an_empty_sections_table_is_one_problem_not_one_per_reference(small_copy):
+    folder = small_copy()
+    (folder / "sections.csv").write_text("", encoding="utf-8")
+    problems = validate_tables(read_tables(folder))
+    assert [(p.file, p.row, p.column) for p in problems] == [("sections.csv", None, None)]
+    assert "没有表头行" in problems[0].zh
+
+
 def test_workbook_problems_name_the_sheet(tmp_path):
     from openpyxl import load_workbook
 
@@ -278,15 +286,20 @@ def test_unknown_ids_in_together_apart_and_pins():
     rules = Rules(together=(("D001", "P001"), ("D001", "X1")), apart=(("D002", "P404"),))
     pins = Pins(keep_sections=("S01", "S77"), duty_sections={"D001": "S02", "D999": "S01", "D002": "S88"})
     processes = (Process("许可流程", ("D005", "D404")),)
-    problems = validate_tables(raw, rules, pins=pins, processes=processes, locate=lambda key: ("s.toml", 3))
+    lines = {"rules.together": 3, "rules.apart": 4, "pins.keep_sections": 6, "pins.duty_sections": 7}
+    lines["processes[1].steps"] = 9
+    problems = validate_tables(
+        raw, rules, pins=pins, processes=processes, locate=lambda key: ("s.toml", lines[key])
+    )
+    # each at the line of the key that names the id
     assert sorted((p.file, p.row, p.column, p.value) for p in problems) == sorted(
         [
-            ("s.toml", None, "rules.together", "X1"),
-            ("s.toml", None, "rules.apart", "P404"),
-            ("s.toml", None, "pins.keep_sections", "S77"),
-            ("s.toml", None, "pins.duty_sections", "D999"),
-            ("s.toml", None, "pins.duty_sections", "S88"),
-            ("s.toml", None, "processes[1].steps", "D404"),
+            ("s.toml", 3, "rules.together", "X1"),
+            ("s.toml", 4, "rules.apart", "P404"),
+            ("s.toml", 6, "pins.keep_sections", "S77"),
+            ("s.toml", 7, "pins.duty_sections", "D999"),
+            ("s.toml", 7, "pins.duty_sections", "S88"),
+            ("s.toml", 9, "processes[1].steps", "D404"),
         ]
     )
 
