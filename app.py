@@ -16,6 +16,7 @@ st.set_page_config(page_title="restructure 内设机构优化", page_icon=":mate
 
 # A finished background solve becomes the session's plan before any page draws.
 state.collect_job()
+state.keep_widget_values()
 
 with st.sidebar:
     st.radio(
@@ -24,6 +25,7 @@ with st.sidebar:
         format_func=lambda v: "中文" if v == "zh" else "English",
         horizontal=True,
         key=state.LANG,
+        on_change=state.language_changed,
     )
     current = state.scenario()
     st.caption(t("sidebar_scenario", name=plain(current.name)) if current else t("sidebar_none"))

@@ -26,13 +26,13 @@ def render() -> None:
     if not plan.has_plan:
         st.info(t("export_no_plan"), icon=":material/info:")
     c1, c2 = st.columns(2)
+    st.session_state.setdefault(state.EXPORT_LANG, lang)  # the value, not index=: it is kept across pages
     out_lang = c1.radio(
         t("export_lang"),
         ["zh", "en"],
-        index=0 if lang == "zh" else 1,
         format_func=lambda v: "中文" if v == "zh" else "English",
         horizontal=True,
-        key="export_lang",
+        key=state.EXPORT_LANG,
     )
     pseudonymise = c2.checkbox(t("pseudonymise"), key="pseudonymise", help=t("pseudonymise_help"))
     dept = sc.department

@@ -41,6 +41,16 @@ SIM_REPORT = "simulation"
 SOLVE_COUNT = "solve_count"  # plans this session has received, so a planner sees a new one arrive
 # Tests set this flag: the solve then runs in the script thread (AppTest runs scripts synchronously).
 SYNC_SOLVE = "sync_solve"
+EXPORT_LANG = "export_lang"  # the export page's language radio; follows the sidebar until changed there
+# Widgets whose values a planner sets once and expects to find again after visiting other pages.
+KEPT_WIDGETS = (
+    EXPORT_LANG,
+    "pseudonymise",
+    "compare_department",
+    "compare_runs",
+    "compare_ref",
+    "diff_other",
+)
 
 SCENARIO_KIND = "scenario"  # a TOML file
 DEPARTMENT_KIND = "department"  # a bare data folder or .xlsx, with the contract's default rules
@@ -54,6 +64,19 @@ class Source:
     kind: str  # SCENARIO_KIND or DEPARTMENT_KIND
     label: str  # what the planner picked: a bundled scenario's name or the uploaded file's name
     data_name: str  # how a saved TOML refers to the data (relative path or the uploaded name)
+
+
+def keep_widget_values() -> None:
+    """Streamlit drops a widget's value when its page is not drawn in a run. Assigning each kept
+    key to itself every run keeps it: pseudonymise must not silently switch off on a page change."""
+    for key in KEPT_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def language_changed() -> None:
+    """The sidebar's language changed: exports follow it (a planner may still pick the other one)."""
+    st.session_state[EXPORT_LANG] = lang()
 
 
 def lang() -> str:

@@ -63,6 +63,10 @@ def test_compare_two_saved_plans_with_deltas_and_duty_diff(store: Path) -> None:
     # the reference decides the sign of the change
     at.selectbox(key="compare_ref").set_value(2).run()
     assert "Δ #1 分权" in table(at, "指标").columns
+    # the choice survives a visit to another page, without Streamlit's "set twice" warning
+    go(go(at, "export_page"), "compare_page")
+    assert at.selectbox(key="compare_ref").value == 2 and "Δ #1 分权" in table(at, "指标").columns
+    assert not [w.value for w in at.warning if "Session State" in str(w.value)]
 
 
 def test_exports_are_files_a_planner_can_open(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,6 +88,23 @@ def test_exports_are_files_a_planner_can_open(store: Path, monkeypatch: pytest.M
     name = at.session_state["scenario"].department.staff[0].name
     at.checkbox(key="pseudonymise").check().run()
     assert name.encode("utf-8") not in last_served(served, "plan.json")
+    # Both choices survive a visit to another page: a page change must not switch pseudonyms off.
+    at.radio(key="export_lang").set_value("en").run()
+    go(go(at, "plan_page"), "export_page")
+    assert at.checkbox(key="pseudonymise").value and at.radio(key="export_lang").value == "en"
+    assert name.encode("utf-8") not in last_served(served, "plan.json")
+    wb = load_workbook(io.BytesIO(last_served(served, "plan.xlsx")), read_only=True)
+    try:
+        assert wb.sheetnames[0] == "Sections"
+    finally:
+        wb.close()
+    # The export language follows the sidebar's when that changes.
+    at.sidebar.radio[0].set_value("zh").run()
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.radio(key="export_lang").value == "en"
+    at.sidebar.radio[0].set_value("zh").run()
+    assert at.radio(key="export_lang").value == "zh"
+    assert not [w.value for w in at.warning if "Session State" in str(w.value)]
 
 
 def test_saved_plans_are_shared_but_unsaved_work_stays_in_its_session(store: Path) -> None:
