@@ -27,7 +27,7 @@ from restructure.domain import (
 from restructure.model.build import build
 from restructure.model.instance import Instance
 from restructure.model.solve import run
-from restructure.terms import FUNCTION_EN, FUNCTION_ZH
+from restructure.terms import FUNCTION_EN, FUNCTION_ZH, stage_en, stage_zh
 
 CORE_SHARE = 0.25
 
@@ -228,8 +228,8 @@ def duty_reasons(inst: Instance, sections: list[PlanSection]) -> dict[str, tuple
                 )
             elif d.chain and r.separate_stages:
                 out[did] = (
-                    f"链条「{d.chain}」的「{d.stage}」环节须与其他环节分设",
-                    f"stage '{d.stage}' of chain '{d.chain}' must sit apart from the other stages",
+                    f"链条「{d.chain}」的「{stage_zh(d.stage)}」环节须与其他环节分设",
+                    f"stage '{stage_en(d.stage)}' of chain '{d.chain}' must sit apart from the other stages",
                 )
             elif d.function is Function.KEY_TASK and d.key_task in dynamic_of:
                 out[did] = (

@@ -112,8 +112,26 @@ STAGE_ZH: dict[str, str] = {
 }
 
 
+STAGE_EN: dict[str, str] = {
+    "guideline": "guideline-setting",
+    "review": "expert review",
+    "implementation": "implementation",
+    "supervision": "supervision",
+    "evaluation": "evaluation",
+    "planning": "planning",
+    "use_control": "use control",
+    "restoration": "restoration",
+    "allocation": "allocation",
+    "disbursement": "disbursement",
+}
+
+
 def stage_zh(stage: str) -> str:
     return STAGE_ZH.get(stage, stage)
+
+
+def stage_en(stage: str) -> str:
+    return STAGE_EN.get(stage, stage)
 
 
 def deputy_span(n: int) -> tuple[str, str]:

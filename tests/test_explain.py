@@ -7,6 +7,7 @@ from restructure.domain import Function, PlanSection, Scenario, SectionKind
 from restructure.explain import duty_reasons
 from restructure.generate import generate_department
 from restructure.model.instance import prepare
+from restructure.terms import STAGE_EN, STAGE_ZH
 
 
 def _section(sid: str, kind: SectionKind, duties, dept) -> PlanSection:
@@ -65,3 +66,32 @@ def test_a_basic_section_mostly_running_a_key_task_is_named_after_it():
     }
     name = _propose_name(prepare(Scenario(name="t", department=dept)), section)
     assert name == f"{dept.key_tasks[0].name.removesuffix('专班')}科" != f"{line.group}科"
+
+
+def test_a_stage_is_named_in_the_reasons_language():
+    dept = generate_department(30, 12, 4, 1, 5)
+    staged = next(d for d in dept.duties if d.chain and d.stage)
+    bigger = max(
+        (
+            d
+            for d in dept.duties
+            if d.group != staged.group and not d.chain and d.function is Function.BUSINESS
+        ),
+        key=lambda d: d.workload_fte,
+    )
+    assert bigger.workload_fte > staged.workload_fte
+    rest = [d.id for d in dept.duties if d.id not in (staged.id, bigger.id)]
+    sections = [
+        _section("K01", SectionKind.BASIC, [staged.id, bigger.id], dept),
+        _section("K02", SectionKind.BASIC, rest, dept),
+    ]
+    zh, en = duty_reasons(prepare(Scenario(name="t", department=dept)), sections)[staged.id]
+    assert f"「{STAGE_ZH[staged.stage]}」环节" in zh and staged.stage not in zh
+    assert f"stage '{STAGE_EN[staged.stage]}'" in en
+
+
+def test_every_stage_has_a_label_in_both_languages():
+    from restructure.export.tables import value_label
+
+    for stage, zh in STAGE_ZH.items():
+        assert value_label(stage, "zh") == zh and value_label(stage, "en") == STAGE_EN[stage]

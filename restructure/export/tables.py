@@ -14,7 +14,7 @@ from typing import Any
 
 from restructure.domain import Department, Finding, Function, Plan
 from restructure.plan_io import plan_tables
-from restructure.terms import FUNCTION_EN, FUNCTION_ZH, KPIS, RULES
+from restructure.terms import FUNCTION_EN, FUNCTION_ZH, KPIS, RULES, STAGE_EN, STAGE_ZH
 
 LANGS = ("zh", "en")
 
@@ -119,10 +119,7 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "administrative": ("行政编制", "administrative"),
     "institution": ("事业编制", "institutional"),
     "other": ("其他", "other"),
-    "guideline": ("指南编制", "guideline-setting"),
-    "review": ("专家评审", "expert review"),
-    "implementation": ("组织实施", "implementation"),
-    "supervision": ("监督管理", "supervision"),
+    **{stage: (zh, STAGE_EN[stage]) for stage, zh in STAGE_ZH.items()},
     "duty_move": ("职责调整", "duty move"),
     "duty_new": ("新增职责", "new duty"),
     "staff_move": ("人员调整", "staff move"),
