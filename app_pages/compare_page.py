@@ -10,12 +10,21 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import kpi_label, plain, table_height, uniform_frame
+from app_pages.widgets import (
+    capitalized,
+    format_delta,
+    format_kpi,
+    kpi_label,
+    plain,
+    table_height,
+    uniform_frame,
+)
 from restructure.compare import LabeledPlan, comparison_columns, duty_diff, kpi_comparison
 from restructure.domain import Department, Plan
 from restructure.errors import InputError
 from restructure.scenario import load_scenario
 from restructure.store import RunRecord
+from restructure.terms import KPIS
 
 CHART_KPIS = (
     "max_load_ratio",
@@ -37,11 +46,14 @@ def run_option(rec: RunRecord) -> str:
     return f"{run_label(rec)} · {t(f'status_{rec.status}')} · {rec.created_at[:16].replace('T', ' ')}"
 
 
-def _cell(value: Any, kpi: str) -> str:
+def _cell(value: Any, kpi: str, delta: bool) -> str:
+    """A KPI as the Plan page shows it: shares in percent, ratios to two decimals."""
     if value is None:
         return ""
     if kpi == "status":
         return t(f"status_{value}")
+    if kpi in KPIS and isinstance(value, int | float):
+        return format_delta(kpi, float(value)) if delta else format_kpi(kpi, float(value))
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
@@ -50,7 +62,14 @@ def _cell(value: Any, kpi: str) -> str:
 def kpi_table(labeled: list[LabeledPlan], reference: int, lang: str) -> pd.DataFrame:
     rows = kpi_comparison(labeled, reference, lang=lang)
     columns = [c for c in comparison_columns(labeled, reference) if c != "kpi"]
-    shown = [{c: _cell(r.get(c), r["kpi"]) if c != "label" else r["label"] for c in columns} for r in rows]
+    deltas = {f"Δ {lp.label}" for i, lp in enumerate(labeled) if i != reference}
+    shown = [
+        {
+            c: _cell(r.get(c), r["kpi"], c in deltas) if c != "label" else capitalized(r["label"], lang)
+            for c in columns
+        }
+        for r in rows
+    ]
     frame = uniform_frame(shown, columns)
     return frame.rename(columns={"label": t("col_kpi")})
 

@@ -241,9 +241,14 @@ def table_height(rows: int, cap: int = 640) -> int:
 # ---------------------------------------------------------------------------------------
 
 
+def capitalized(label: str, lang: str) -> str:
+    """An English label starts with a capital, as on the KPI cards; Chinese is left as it is."""
+    return label[:1].upper() + label[1:] if lang == "en" else label
+
+
 def kpi_label(key: str, lang: str) -> str:
     zh, en = KPIS.get(key, (key, key))
-    return en[:1].upper() + en[1:] if lang == "en" else zh
+    return capitalized(en if lang == "en" else zh, lang)
 
 
 def format_kpi(key: str, value: float | None) -> str:

@@ -56,7 +56,12 @@ def test_compare_two_saved_plans_with_deltas_and_duty_diff(store: Path) -> None:
     plans = [r.plan() for r in RunStore(store).list_runs()]
     assert conflicts["#1 分权"] == str(int(plans[0].kpis["stage_conflicts"]))
     delta = plans[1].kpis["stage_conflicts"] - plans[0].kpis["stage_conflicts"]
-    assert conflicts["Δ #2 不分权"] == f"{delta:.4g}"
+    assert conflicts["Δ #2 不分权"] == f"{delta:+g}"  # signed, as on the Plan page
+    # shares in percent, as on the Plan page (they read 0.7967 before)
+    share = kpis[kpis["指标"] == "业务科室人员占比"].iloc[0]
+    assert share["#1 分权"] == f"{plans[0].kpis['business_staff_share']:.0%}"
+    change = plans[1].kpis["business_staff_share"] - plans[0].kpis["business_staff_share"]
+    assert share["Δ #2 不分权"] == f"{change:+.0%}"
     assert len(at.get("vega_lite_chart")) == 8  # one chart per main KPI
     moved = table(at, "代码", "名称", "#1 分权", "#2 不分权")
     assert moved["代码"].str.startswith(("D", "P")).all()
@@ -67,6 +72,11 @@ def test_compare_two_saved_plans_with_deltas_and_duty_diff(store: Path) -> None:
     go(go(at, "export_page"), "compare_page")
     assert at.selectbox(key="compare_ref").value == 2 and "Δ #1 分权" in table(at, "指标").columns
     assert not [w.value for w in at.warning if "Session State" in str(w.value)]
+    # in English the KPI names start with a capital, as on the Plan page's cards
+    at.sidebar.radio[0].set_value("en").run()
+    names = table(at, "KPI")["KPI"].tolist()
+    assert "Status" in names and "Business staff share" in names
+    assert all(n[:1] == n[:1].upper() for n in names)
 
 
 def test_exports_are_files_a_planner_can_open(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
