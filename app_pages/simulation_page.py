@@ -8,7 +8,15 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.i18n import t
-from app_pages.widgets import BAND_COLOR, chart_height, need_plan, plain, show_problems, uniform_frame
+from app_pages.widgets import (
+    BAND_COLOR,
+    chart_height,
+    need_plan,
+    plain,
+    probability_digits,
+    show_problems,
+    uniform_frame,
+)
 from restructure.errors import InputError
 from restructure.simulate import simulate
 from restructure.simulate.report import SimulationReport, label
@@ -175,12 +183,14 @@ def render() -> None:
     if report is None:
         return
     c = st.columns(3)
-    c[0].metric(t("p_any_over_today"), f"{report.today.p_any_over:.0%}", border=True)
+    today = report.today.p_any_over
+    digits = probability_digits(today, *([report.plan.p_any_over] if report.plan is not None else []))
+    c[0].metric(t("p_any_over_today"), f"{today:.{digits}%}", border=True)
     if report.plan is not None:
         c[1].metric(
             t("p_any_over_plan"),
-            f"{report.plan.p_any_over:.0%}",
-            delta=f"{report.plan.p_any_over - report.today.p_any_over:+.0%}",
+            f"{report.plan.p_any_over:.{digits}%}",
+            delta=f"{report.plan.p_any_over - today:+.{digits}%}",
             delta_color="inverse",
             border=True,
         )

@@ -451,3 +451,14 @@ def need_plan() -> bool:
     st.info(t("no_plan"), icon=":material/info:")
     st.page_link("app_pages/plan_page.py", label=t("go_plan"), icon=":material/account_tree:")
     return False
+
+
+def probability_digits(*probabilities: float) -> int:
+    """Decimals for probabilities shown side by side: whole percent, unless rounding would show
+    a chance that is not certain as 100% or one that is not nil as 0% (99.6% and 0.4% read
+    100% and 0% with a change of -99%, which does not add up)."""
+    for digits in (0, 1, 2):
+        scale = 10**digits * 100
+        if all(p in (0.0, 1.0) or 0 < round(p * scale) < scale for p in probabilities):
+            return digits
+    return 2

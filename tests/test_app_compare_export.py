@@ -136,6 +136,22 @@ def test_simulation_page_shows_risk_today_and_under_the_plan(store: Path) -> Non
     assert cards["抽样次数"] == "1,000"
     assert cards["现状：任一科室超负荷的概率"].endswith("%")
     assert len(at.get("vega_lite_chart")) == 4  # distribution and overload, today and plan
+    # the tables name section kinds in Chinese
+    kinds = set(table(at, "类型", "负荷比均值")["类型"])
+    assert kinds and kinds <= {"基本科室", "动态科室"}
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "digits"),
+    [((0.5, 0.2), 0), ((1.0, 0.0), 0), ((0.996, 0.004), 1), ((0.9996, 0.0004), 2), ((0.3, 0.001), 1)],
+)
+def test_probabilities_never_read_certain_or_nil_unless_they_are(probabilities, digits) -> None:
+    from app_pages.widgets import probability_digits
+
+    assert probability_digits(*probabilities) == digits
+    for p in probabilities:
+        shown = f"{p:.{digits}%}"
+        assert (shown in ("0%", "100%")) == (p in (0.0, 1.0))
 
 
 def test_plan_tables_show_text_in_the_pages_language_only(store: Path) -> None:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from restructure.domain import Plan, Scenario
 from restructure.errors import InputError, Problem
+from restructure.export.tables import value_label
 from restructure.simulate.processes import RHO_CAP, ProcessComparison, compare_processes, processes_frame
 from restructure.simulate.structure import Structure, structure_problems
 from restructure.simulate.timeline import Timeline, build_timeline
@@ -31,9 +32,9 @@ class SimulationReport:
 
     def tables(self, lang: str = "zh") -> dict[str, pd.DataFrame]:
         """Display tables keyed by name, headers in ``lang`` ("zh" or "en")."""
-        out = {"workload_today": _headers(self.today.to_frame(), lang)}
+        out = {"workload_today": _headers(_kinds(self.today.to_frame(), lang), lang)}
         if self.plan is not None:
-            out["workload_plan"] = _headers(self.plan.to_frame(), lang)
+            out["workload_plan"] = _headers(_kinds(self.plan.to_frame(), lang), lang)
         if self.processes:
             frame = processes_frame(self.processes)
             frame["structure"] = frame["structure"].map(lambda s: label(s, lang))
@@ -105,6 +106,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "processes": ("流程:调整前后", "Processes: before and after"),
     "timeline": ("动态科室与领导职数(逐月)", "Dynamic sections and leadership posts, by month"),
 }
+
+
+def _kinds(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Section kinds in the table's language (基本科室, not basic)."""
+    if "kind" in frame:
+        frame = frame.assign(kind=frame["kind"].map(lambda k: value_label(str(k), lang)))
+    return frame
 
 
 def label(key: str, lang: str) -> str:
