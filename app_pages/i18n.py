@@ -33,7 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_help": (
         "上传一个 .xlsx 工作簿（sections、duties、staff、key_tasks 工作表），或 sections.csv、duties.csv、"
         "staff.csv（可选 key_tasks.csv），或装有这些 CSV 的 .zip。CSV 可为 UTF-8 或 GBK 编码。"
-        "载入后使用合同默认规则，可在下方修改。",
+        "载入后使用默认规则（见数据说明），可在下方修改。",
         "Upload one .xlsx workbook (sheets sections, duties, staff, key_tasks), or sections.csv, duties.csv, "
         "staff.csv (optionally key_tasks.csv), or a .zip of those CSV files. CSV may be UTF-8 or GBK. "
         "The default rules apply; edit them below.",
@@ -131,6 +131,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # plan page
     "solve": ("求解", "Solve"),
     "solve_caption": ("「{name}」，求解时间上限 {limit:g} 秒", "“{name}”, time limit {limit:g} s"),
+    "solve_caption_deterministic": (
+        "「{name}」，可复现模式：上限 {limit:g} 个确定性时间单位，实际用时约为其1–3倍",
+        "“{name}”, reproducible mode: a limit of {limit:g} deterministic units, about 1–3 times as many seconds",
+    ),
     "solve_failed": (
         "求解出错（请把这条信息告诉维护人员）：{error}",
         "The solve failed (please report this): {error}",
@@ -141,6 +145,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Rules or data changed after this solve: the plan below is for the earlier settings. Solve again.",
     ),
     "solving": ("正在求解… 已用 {s:.0f} 秒 / 上限 {limit:g} 秒", "Solving… {s:.0f} s of {limit:g} s"),
+    "solving_deterministic": (
+        "正在求解（可复现模式）… 已用 {s:.0f} 秒；上限 {limit:g} 个确定性时间单位，实际用时约为其1–3倍",
+        "Solving (reproducible mode)… {s:.0f} s; the limit is {limit:g} deterministic units, "
+        "about 1–3 times as many seconds",
+    ),
     "best_objective": ("当前最好目标值", "Best objective"),
     "best_bound": ("已证明下界", "Proven bound"),
     "solutions_found": ("已找到方案数", "Plans found"),

@@ -35,7 +35,8 @@ def solve_bar(sc: Scenario) -> None:
         ):
             state.start_solve()
             st.rerun()
-    c2.caption(t("solve_caption", limit=sc.solver.time_limit_s, name=plain(sc.name)))
+    caption = "solve_caption_deterministic" if sc.solver.deterministic else "solve_caption"
+    c2.caption(t(caption, limit=sc.solver.time_limit_s, name=plain(sc.name)))
     error = st.session_state.get(state.SOLVE_ERROR)
     if error:
         st.error(t("solve_failed", error=plain(error)), icon=":material/error:")

@@ -186,3 +186,13 @@ def test_scenario_name_is_shown_with_the_time_limit() -> None:
     at = load_bundled(new_session(), time_limit=2)
     go(at, "plan_page")
     assert f"「{SCIENCE}」，求解时间上限 2 秒" in [c.value for c in at.caption]
+
+
+def test_reproducible_mode_says_its_limit_is_in_deterministic_units() -> None:
+    at = load_bundled(new_session(), time_limit=2)
+    by_label(at.checkbox, "可复现模式").check()
+    submit(at, "应用修改")
+    go(at, "plan_page")
+    captions = [c.value for c in at.caption]
+    assert f"「{SCIENCE}」，可复现模式：上限 2 个确定性时间单位，实际用时约为其1–3倍" in captions
+    assert not any("求解时间上限" in c for c in captions)
