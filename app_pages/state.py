@@ -21,7 +21,7 @@ import streamlit as st
 from app_pages.solving import SolveJob
 from restructure.domain import Plan, Scenario
 from restructure.errors import InputError, Problem
-from restructure.scenario import load_department_as_scenario, load_scenario, scenario_hash
+from restructure.scenario import effective_settings, load_department_as_scenario, load_scenario, scenario_hash
 from restructure.store import RunStore
 
 # Session-state keys. LANG is the sidebar widget's own key.
@@ -140,12 +140,45 @@ def switch_source(src: Source) -> list[Problem]:
 
 
 def edit(changes: Mapping[str, Any]) -> list[Problem]:
-    """Apply edits (dotted keys) on top of the current ones and reload."""
+    """Apply edits (dotted keys) on top of the current ones and reload. An edit that sets a key
+    back to the file's own value is dropped: the list of changed settings shows real changes only."""
     src = source()
     if src is None:
         return []
     merged = overrides() | dict(changes)
-    return load(src, merged, remember=False)
+    try:
+        in_file = effective_settings(_load(src, {}))
+    except InputError:
+        in_file = {}
+    kept = {key: value for key, value in merged.items() if not _same(_setting(in_file, key), value)}
+    return load(src, kept, remember=False)
+
+
+_ABSENT = object()
+
+
+def _setting(settings: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = settings
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _ABSENT
+        value = value[part]
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as settings: 2 and 2.0, a list and a tuple of the same items."""
+    if a is _ABSENT:
+        return False
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return a == b
 
 
 def reset_edits() -> list[Problem]:

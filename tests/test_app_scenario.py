@@ -192,6 +192,19 @@ def test_submitting_the_rules_unchanged_edits_nothing() -> None:
     assert at.session_state["overrides"] == {}
 
 
+def test_an_edit_set_back_to_the_files_value_is_no_longer_a_change() -> None:
+    at = load_bundled(new_session(), time_limit=None)
+    band = by_label(at.number_input, "均衡容差（±）")
+    original = band.value
+    band.set_value(0.05)
+    submit(at, "应用修改")
+    assert set(at.session_state["overrides"]) == {"objective.balance_band"}
+    by_label(at.number_input, "均衡容差（±）").set_value(original)
+    submit(at, "应用修改")
+    assert at.session_state["overrides"] == {}
+    assert at.session_state["scenario"].objective.balance_band == pytest.approx(original)
+
+
 def test_balance_band_edit_becomes_the_one_change_and_reaches_the_toml(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
