@@ -148,6 +148,14 @@ def jobs_for(paths: Sequence[Path]) -> list[Job]:
     return jobs
 
 
+def stored_name(job: Job, plan: Plan) -> str:
+    """The scenario name a run is stored under: a variant's overrides are part of it, so the
+    store's scenario column (and ``runs list --scenario``) tells a sweep's variants apart."""
+    if not job.overrides:
+        return plan.scenario
+    return f"{plan.scenario} [" + "; ".join(f"{k}={v}" for k, v in job.overrides.items()) + "]"
+
+
 def batch_overrides(job: Job, time_limit_s: float | None) -> dict[str, Any]:
     """The job's overrides plus the batch's: reproducible mode, one CP-SAT worker per solve."""
     ov = dict(job.overrides)
@@ -382,7 +390,12 @@ def run_jobs(
             plan = stored[0].plan() if stored else on_disk
             assert plan is not None
             rid = run_store.add_run(
-                plan, source=job.path, settings=settings, label=f"batch:{job.name}", if_absent=True
+                plan,
+                scenario=stored_name(job, plan),
+                source=job.path,
+                settings=settings,
+                label=f"batch:{job.name}",
+                if_absent=True,
             )
             results[job.name] = _result(job, plan, rid, folder, True, ov)
             continue
@@ -399,6 +412,7 @@ def run_jobs(
             write_plan_atomically(plan, department, folder)
             rid = run_store.add_run(
                 plan,
+                scenario=stored_name(job, plan),
                 source=job.path,
                 settings={"overrides": ov},
                 seconds=plan.solver.seconds,

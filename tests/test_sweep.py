@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from restructure.plan_io import read_plan
+from restructure.store import RunStore
 from restructure.sweep import grid_overrides, pareto_flags, parse_vary, run_sweep, variant_name
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_fixture"
@@ -60,6 +61,11 @@ def test_sweep_runs_the_grid_and_marks_the_front(tmp_path):
     )
     assert sum(line.split(",")[7] == "true" for line in lines[1:]) == len(result.front)
     assert result.plot_png is not None and result.plot_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the store tells the variants apart by scenario name, not only by label
+    names = {r.scenario for r in RunStore(tmp_path / "out" / "runs.sqlite").list_runs()}
+    assert names == {
+        f"示例 [rules.max_basic_sections={n}; objective.disruption={d}]" for n in (3, 4) for d in (0, 5)
+    }
 
 
 def test_sweep_command_refuses_a_bad_grid(tmp_path):
