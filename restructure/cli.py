@@ -411,29 +411,11 @@ def _refuse_foreign_or_stale(plan, scenario: Scenario, where: Path, lang: str, c
     """An export states the plan's own figures: refuse a plan of other data rather than write a
     draft that leaves out the department's duties, mixes in another department's, or states
     stale totals. A few unknown ids alone (a hand edit) go to the checks sheet instead."""
-    from restructure.check import known_sections, stale_totals
-    from restructure.planning import plan_mismatch
+    from restructure.planning import plan_of_other_data
 
-    dept = scenario.department
-    placed = {i for s in plan.sections for i in (*s.duties, *s.staff)}
-    missing = any(x.id not in placed for x in (*dept.duties, *dept.staff))
-    stale = stale_totals(dept, known_sections(dept, plan.sections))
-    foreign = plan_mismatch(scenario, plan)
-    if foreign is not None and (missing or stale):
-        raise _fail(console, lang, f"{where}：{foreign[0]}", f"{where}: {foreign[1]}")
-    if stale:
-        first, w, c = stale[0]
-        raise _fail(
-            console,
-            lang,
-            f"{where}：{len(stale)}个科室的工作量或人力与数据不符（如「{first.name}」：方案中"
-            f"{first.workload_fte:.2f}/{first.capacity_fte:.2f}人年，按数据{w:.2f}/{c:.2f}人年），"
-            "数据在求解后改动过。请重新求解（可用 --hint 以此方案为起点）再导出。",
-            f"{where}: the workload or capacity of {len(stale)} section(s) does not match the data "
-            f"(e.g. '{first.name}': {first.workload_fte:.2f}/{first.capacity_fte:.2f} FTE in the plan, "
-            f"{w:.2f}/{c:.2f} by the data); the data changed after solving. Solve again "
-            "(--hint can start from this plan), then export.",
-        )
+    why = plan_of_other_data(scenario, plan)
+    if why is not None:
+        raise _fail(console, lang, f"{where}：{why[0]}", f"{where}: {why[1]}")
 
 
 @app.command()

@@ -13,7 +13,14 @@ from dataclasses import replace
 
 from restructure import __version__
 from restructure.check import baseline as baseline_of
-from restructure.check import check_sections, compute_kpis, soft_terms, term_points
+from restructure.check import (
+    check_sections,
+    compute_kpis,
+    known_sections,
+    soft_terms,
+    stale_totals,
+    term_points,
+)
 from restructure.domain import (
     Change,
     Department,
@@ -287,6 +294,34 @@ def hint_mismatch(scenario: Scenario, plan: Plan) -> tuple[str, str] | None:
     """Why a previous plan cannot start this scenario's solve (zh, en), or None: it must place
     the same duties and people, else it belongs to another department or another data set."""
     return plan_mismatch(scenario, plan, ("作为起点的方案", "The starting plan"))
+
+
+def plan_of_other_data(scenario: Scenario, plan: Plan) -> tuple[str, str] | None:
+    """Why ``plan`` cannot be read against this scenario's data (zh, en), or None: it leaves out
+    some of the department's duties or people, or its section totals are not what the data adds
+    up to (the data changed after solving). A few unknown ids alone (a hand edit) pass: the
+    independent check names them."""
+    if not plan.has_plan:
+        return None
+    dept = scenario.department
+    placed = {i for s in plan.sections for i in (*s.duties, *s.staff)}
+    missing = any(x.id not in placed for x in (*dept.duties, *dept.staff))
+    stale = stale_totals(dept, known_sections(dept, plan.sections))
+    foreign = plan_mismatch(scenario, plan)
+    if foreign is not None and (missing or stale):
+        return foreign
+    if not stale:
+        return None
+    first, w, c = stale[0]
+    return (
+        f"{len(stale)}个科室的工作量或人力与数据不符（如「{first.name}」：方案中"
+        f"{first.workload_fte:.2f}/{first.capacity_fte:.2f}人年，按数据{w:.2f}/{c:.2f}人年），"
+        "数据在求解后改动过。请重新求解（可用 --hint 以此方案为起点）。",
+        f"the workload or capacity of {len(stale)} section(s) does not match the data "
+        f"(e.g. '{first.name}': {first.workload_fte:.2f}/{first.capacity_fte:.2f} FTE in the plan, "
+        f"{w:.2f}/{c:.2f} by the data); the data changed after solving. Solve again "
+        "(--hint can start from this plan).",
+    )
 
 
 def plan_mismatch(

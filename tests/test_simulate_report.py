@@ -154,3 +154,30 @@ def test_overloaded_sections_get_a_note_that_their_queue_is_a_floor(report):
     assert any("'许可办理' (today)" in n and "行政许可科 (S02)" in n and "a floor" in n for n in en)
     flows = [f for c in report.processes for f in (c.before, c.after) if f is not None]
     assert len(zh) == sum(1 for f in flows if f.overloaded_sections)
+
+
+def test_command_refuses_a_plan_of_other_data(monkeypatch, tmp_path):
+    toml = tmp_path / "s.toml"
+    toml.write_text("name = 'x'\n", encoding="utf-8")
+    other = plan()
+    # the plan's first section claims a duty that is not the data's, and drops one that is
+    first = other.sections[0]
+    dropped = first.duties[0]
+    other = replace(other, sections=(replace(first, duties=(*first.duties[1:], "D999")), *other.sections[1:]))
+    plan_json = tmp_path / "plan.json"
+    plan_json.write_text(plan_to_json(other), encoding="utf-8")
+    monkeypatch.setattr(sim_cli, "_load_scenario", lambda path: scenario())
+    con, buf = _console()
+    assert sim_cli.simulate_command(str(toml), 100, 0, None, "en", str(plan_json), console=con) == 1
+    text = " ".join(buf.getvalue().split())
+    assert "does not match the data" in text and "D999" in text and dropped in text
+    assert "workload risk" not in text  # nothing was simulated
+
+
+def test_the_chinese_summary_says_overload_as_the_english_does(monkeypatch, tmp_path):
+    toml = tmp_path / "s.toml"
+    toml.write_text("name = 'x'\n", encoding="utf-8")
+    monkeypatch.setattr(sim_cli, "_load_scenario", lambda path: scenario())
+    con, buf = _console()
+    assert sim_cli.simulate_command(str(toml), 300, 0, None, "zh", None, console=con) == 0
+    assert "至少一个科室超负荷" in buf.getvalue() and "超出容许范围的概率" not in buf.getvalue()

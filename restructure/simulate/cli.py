@@ -14,6 +14,7 @@ from rich.text import Text
 from restructure.domain import Plan, Scenario
 from restructure.errors import InputError
 from restructure.plan_io import write_csv_rows
+from restructure.planning import plan_of_other_data
 from restructure.simulate.plots import write_plots
 from restructure.simulate.report import HEADERS, SimulationReport, label, simulate
 from restructure.simulate.workload import WorkloadReport
@@ -32,7 +33,7 @@ MESSAGES = {
         "{scenario}: {draws} draws, seed {seed}, absence rate {absence:.0%}, load tolerance ±{tol:.0%}",
     ),
     "any_over": (
-        "{which}:至少一个科室超出容许范围的概率 {p:.1%}",
+        "{which}:至少一个科室超负荷（超出容许上限）的概率 {p:.1%}",
         "{which}: probability that at least one section is over the tolerance {p:.1%}",
     ),
     "posts_ok": (
@@ -205,6 +206,10 @@ def simulate_command(
         return 1
     try:
         scenario = _load_scenario(path)
+        other = plan_of_other_data(scenario, the_plan) if the_plan is not None else None
+        if other is not None:  # another department's sections with these duties would be nonsense
+            con.print(Text(f"{plan}: {other[0] if lang == 'zh' else other[1]}", style="red"))
+            return 1
         report = simulate(scenario, the_plan, draws=draws, seed=seed)
     except InputError as err:
         con.print(f"[red]{_msg('input_error', lang, n=len(err.problems))}[/]")
