@@ -609,11 +609,29 @@ def compare(
     refs = list(plans)
     if reference is not None and reference not in refs:
         refs.insert(0, reference)
-    needs_store = any(not Path(r).exists() for r in refs)
+    run_ids = [r for r in refs if not Path(r).exists() and r.removeprefix("#").isdigit()]
+    unknown = [r for r in refs if not Path(r).exists() and r not in run_ids]
+    if unknown:
+        # a mistyped path is named as such, before any talk of a run store
+        raise _fail(
+            console,
+            lang,
+            f"找不到方案：{'、'.join(unknown)} 既不是 plan.json 文件或方案文件夹，也不是运行记录编号。",
+            f"Plan not found: {', '.join(unknown)} is neither a plan.json, a plan folder nor a run id.",
+        )
+    run_store = _store_or_exit(store, lang, console) if run_ids else None
+    missing = [r for r in run_ids if run_store is not None and not run_store.has(int(r.removeprefix("#")))]
+    if missing:
+        raise _fail(
+            console,
+            lang,
+            f"运行记录库 {run_store.path} 中没有编号为 {'、'.join(missing)} 的运行记录。",
+            f"No run {', '.join(missing)} in the run store {run_store.path}.",
+        )
     try:
-        loaded = load_plans(refs, _store_or_exit(store, lang, console) if needs_store else None)
-    except (FileNotFoundError, KeyError) as e:
-        raise _fail(console, lang, f"找不到方案：{e}", f"Plan not found: {e}") from None
+        loaded = load_plans(refs, run_store)
+    except FileNotFoundError as e:  # a file that vanished since the check above
+        raise _fail(console, lang, f"找不到方案：{e.filename or e}", f"Plan not found: {e.filename or e}") from None
     except (ValueError, TypeError) as e:
         raise _fail(console, lang, f"不是有效的 plan.json：{e}", f"Not a valid plan.json: {e}") from None
     ref_index = refs.index(reference) if reference is not None else 0

@@ -184,6 +184,10 @@ class RunStore:
                 con.execute("ROLLBACK")
                 raise
 
+    def has(self, run_id: int) -> bool:
+        with self._connect() as con:
+            return con.execute("SELECT 1 FROM runs WHERE id = ?", (int(run_id),)).fetchone() is not None
+
     def get(self, run_id: int) -> RunRecord:
         with self._connect() as con:
             row = con.execute("SELECT * FROM runs WHERE id = ?", (int(run_id),)).fetchone()

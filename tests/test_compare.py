@@ -158,6 +158,11 @@ def test_compare_command_markdown_csv_and_run_ids(tmp_path, plan):
     assert "| duties_moved | 调整职责数 | 6 | 5 | -1 |" in against.output
     missing = runner.invoke(app, ["compare", str(FIXTURE), "999", "--store", str(store.path)])
     assert missing.exit_code == 1
+    assert "没有编号为 999 的运行记录" in " ".join(missing.output.split())
+    # a mistyped path is named as such, with no store given (none exists at the default path)
+    typo = runner.invoke(app, ["compare", str(FIXTURE), str(tmp_path / "plan.jsn"), "--lang", "en"])
+    text = " ".join(typo.output.split())
+    assert typo.exit_code == 1 and "plan.jsn is neither a plan.json" in text and "run store" not in text
 
 
 def test_compare_command_speaks_the_planners_language_and_writes_into_new_folders(tmp_path, plan):
