@@ -631,7 +631,9 @@ def compare(
     try:
         loaded = load_plans(refs, run_store)
     except FileNotFoundError as e:  # a file that vanished since the check above
-        raise _fail(console, lang, f"找不到方案：{e.filename or e}", f"Plan not found: {e.filename or e}") from None
+        raise _fail(
+            console, lang, f"找不到方案：{e.filename or e}", f"Plan not found: {e.filename or e}"
+        ) from None
     except (ValueError, TypeError) as e:
         raise _fail(console, lang, f"不是有效的 plan.json：{e}", f"Not a valid plan.json: {e}") from None
     ref_index = refs.index(reference) if reference is not None else 0
@@ -653,10 +655,31 @@ def compare(
     if markdown:
         typer.echo(comparison_markdown(shown, columns), nl=False)
         return
-    table = Table()
+    reference_label = loaded[ref_index].label
+    departments = sorted({lp.plan.department for lp in loaded})
+    if len(departments) > 1:
+        console.print(
+            Text(
+                _say(
+                    lang,
+                    f"注意：这些方案属于不同部门（{'、'.join(departments)}），差值只作参考。",
+                    f"Note: these plans belong to different departments ({', '.join(departments)}); "
+                    "the changes are only indicative.",
+                ),
+                style="yellow",
+            )
+        )
+    table = Table(
+        caption=_say(
+            lang, f"Δ = 方案 − 参照方案「{reference_label}」", f"Δ = plan − the reference '{reference_label}'"
+        )
+    )
     for c in columns[1:]:
         head = _say(lang, "指标", "KPI") if c == "label" else c
-        table.add_column(Text(head), justify="left" if c == "label" else "right")
+        if c == reference_label:
+            head += _say(lang, "（参照）", " (reference)")
+        # long folder names fold onto more lines instead of all ending in the same "…"
+        table.add_column(Text(head), justify="left" if c == "label" else "right", overflow="fold")
     for r in shown:
         table.add_row(*[Text(_num(r.get(c), 4)) for c in columns[1:]])
     console.print(table)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,18 @@ def test_compare_command_speaks_the_planners_language_and_writes_into_new_folder
     assert f"status,状态,{status},{status}" in out_csv.read_text(encoding="utf-8-sig")  # codes kept
     english = runner.invoke(app, ["compare", str(FIXTURE), "--lang", "en"])
     assert "KPI" in english.output and STATUS[plan.status][1] in english.output
+    # the reference is marked, and the caption says what Δ is against
+    assert "plan_fixture（参照）" in result.output and "Δ = 方案 − 参照方案「plan_fixture」" in result.output
+    assert "plan_fixture (reference)" in english.output
+    assert "不同部门" not in result.output  # one department: no warning
+    other = tmp_path / "other"
+    other.mkdir()
+    data = json.loads((FIXTURE / "plan.json").read_text(encoding="utf-8"))
+    (other / "plan.json").write_text(
+        json.dumps(data | {"department": "另一局"}, ensure_ascii=False), encoding="utf-8"
+    )
+    mixed = runner.invoke(app, ["compare", str(FIXTURE), str(other)])
+    assert mixed.exit_code == 0 and "这些方案属于不同部门" in mixed.output and "另一局" in mixed.output
     blocked = tmp_path / "file"
     blocked.write_text("x", encoding="utf-8")
     refused = runner.invoke(app, ["compare", str(FIXTURE), "--csv", str(blocked / "cmp.csv")])
