@@ -474,8 +474,27 @@ def build_city(out_dir: str | Path, *, seed: int = 2025, time_limit_s: float = 1
     return written
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: list[str] | None = None) -> int:
+    import argparse
 
-    paths = build_city(sys.argv[1] if len(sys.argv) > 1 else "scenarios/city")
-    print(f"{len(paths)} scenarios written")
+    parser = argparse.ArgumentParser(
+        prog="python -m restructure.citygen",
+        description="Write the generated city's scenarios, data folders and README (deterministic).",
+    )
+    parser.add_argument(
+        "out", nargs="?", default="scenarios/city", help="folder to write (default scenarios/city)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=2025, help="the same seed gives the same files (default 2025)"
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=10, help="solver seconds written into each scenario"
+    )
+    args = parser.parse_args(argv)
+    paths = build_city(args.out, seed=args.seed, time_limit_s=args.time_limit)
+    print(f"{len(paths)} scenarios written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

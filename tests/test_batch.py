@@ -158,6 +158,19 @@ def test_generated_city_is_reproducible_and_loads(tmp_path):
     assert min(sizes) == 20 and max(sizes) == 300
 
 
+def test_city_generator_command_line(tmp_path, monkeypatch, capsys):
+    from restructure.citygen import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as help_exit:
+        main(["--help"])
+    assert help_exit.value.code == 0 and list(tmp_path.iterdir()) == []  # --help writes nothing
+    assert main(["city", "--seed", "7", "--time-limit", "3"]) == 0
+    assert "36 scenarios written to city" in capsys.readouterr().out
+    one = load_scenario(tmp_path / "city" / sorted(p.name for p in (tmp_path / "city").glob("*.toml"))[0])
+    assert one.solver.time_limit_s == 3
+
+
 def test_batch_command_resumes_and_reports(local_batch):
     from typer.testing import CliRunner
 
