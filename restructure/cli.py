@@ -483,24 +483,31 @@ def batch(
             _say(lang, "已有结果", "resumed") if r.skipped else "",
         )
     console.print(table)
+    raise typer.Exit(
+        _outcomes(result, lang, console, f"汇总：{result.summary_csv}", f"Summary: {result.summary_csv}")
+    )
+
+
+def _outcomes(result, lang: str, console: Console, where_zh: str, where_en: str) -> int:
+    """Print a batch's (or sweep's) count of outcomes; return the exit code: the solve command's,
+    since an infeasible scenario is no crash, but no success either."""
     n = {o: result.count(o) for o in ("plan", "infeasible", "no_plan", "error")}
     console.print(
         _say(
             lang,
             f"有方案 {n['plan']} 个，无可行方案 {n['infeasible']} 个，时限内未找到方案 {n['no_plan']} 个，"
             f"出错 {n['error']} 个（本次求解 {result.solved} 个，沿用已有结果 {result.skipped} 个）；"
-            f"用时 {fixed(result.seconds, 1)} 秒。汇总：{result.summary_csv}",
+            f"用时 {fixed(result.seconds, 1)} 秒。{where_zh}",
             f"Plan {n['plan']}, infeasible {n['infeasible']}, no plan in time {n['no_plan']}, "
             f"error {n['error']} (solved {result.solved}, resumed {result.skipped}) in "
-            f"{fixed(result.seconds, 1)} s. Summary: {result.summary_csv}",
+            f"{fixed(result.seconds, 1)} s. {where_en}",
         )
     )
-    # An infeasible scenario is no crash, but no success either: the solve command's codes.
     if n["error"]:
-        raise typer.Exit(1)
+        return 1
     if n["infeasible"]:
-        raise typer.Exit(EXIT_INFEASIBLE)
-    raise typer.Exit(EXIT_NO_PLAN if n["no_plan"] else 0)
+        return EXIT_INFEASIBLE
+    return EXIT_NO_PLAN if n["no_plan"] else 0
 
 
 @app.command()
@@ -516,7 +523,10 @@ def sweep(
     store: Path | None = typer.Option(None, "--store", help="Run store (default: OUT/runs.sqlite)."),
     lang: Lang = typer.Option(Lang.ZH, "--lang", help="Language of messages: zh or en."),
 ) -> None:
-    """Solve a grid of variants and show the Pareto front of workload balance against disruption."""
+    """Solve a grid of variants and show the Pareto front of workload balance against disruption.
+
+    Exit codes as for batch: 0 every variant has a plan, 1 one could not be loaded or solved,
+    3 one is infeasible, 4 one has no plan within the time limit."""
     from restructure.sweep import VaryError, parse_vary, run_sweep
 
     console = Console()
@@ -575,14 +585,15 @@ def sweep(
             style="bold" if p.pareto else None,
         )
     console.print(table)
-    console.print(
-        _say(
+    raise typer.Exit(
+        _outcomes(
+            result.batch,
             lang,
+            console,
             f"表：{result.table_csv}  图：{result.plot_png}",
             f"Table: {result.table_csv}  Plot: {result.plot_png}",
         )
     )
-    raise typer.Exit(0 if result.batch.failed == 0 else 1)
 
 
 @app.command()

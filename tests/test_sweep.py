@@ -109,3 +109,19 @@ def test_sweep_shows_why_a_variant_has_no_result(tmp_path):
     assert "出错：" in result.output and "小于 min_section_staff" in result.output
     english = runner.invoke(app, [*args, "--lang", "en"])
     assert "error: " in english.output and "is below min_section_staff" in english.output
+
+
+def test_sweep_exits_like_batch_and_says_what_it_reused(tmp_path):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    five = Path(__file__).parent / "fixtures" / "science_five_stages" / "scenario.toml"
+    args = ["sweep", str(five), "--vary", "rules.keep_section_count=true,false", "--out", str(tmp_path)]
+    args += ["--time-limit", "1", "--lang", "en"]
+    runner = CliRunner(env={"COLUMNS": "250"})
+    first = runner.invoke(app, args)
+    assert first.exit_code == 3, first.output  # one variant infeasible: as batch and solve say
+    assert "Plan 1, infeasible 1" in first.output and "(solved 2, resumed 0)" in first.output
+    again = runner.invoke(app, args)
+    assert again.exit_code == 3 and "(solved 0, resumed 2)" in again.output
