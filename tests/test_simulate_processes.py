@@ -8,7 +8,15 @@ from fixtures_sim import department, plan
 from restructure.domain import Department, Duty, Function, Person, Process, Rank, Section
 from restructure.errors import InputError
 from restructure.simulate import Structure, analyse_process, compare_processes, count_handoffs
-from restructure.simulate.processes import RHO_CAP, UNPLACED, erlang_c, mmc_wait, processes_frame
+from restructure.simulate.processes import (
+    RHO_CAP,
+    UNPLACED,
+    ProcessComparison,
+    erlang_c,
+    mmc_wait,
+    processes_frame,
+    simulate_cycle,
+)
 
 
 def _pool_department(servers: int, rho: float, sections: str = "AB") -> Department:
@@ -97,6 +105,19 @@ def test_simpy_check_agrees_with_analytic_cycle_time():
     flow = analyse_process(proc, Structure.today(dept), dept, seed=0, sim_years=10)
     assert flow.sim_cases > 500
     assert flow.sim_cycle_days == pytest.approx(flow.cycle_days, rel=0.12)
+
+
+def test_simpy_check_states_its_spread_and_the_interval_covers_the_analytic_mean():
+    dept = _pool_department(servers=2, rho=0.5)
+    proc = Process("p", ("DA", "DB"), cases_per_year=5_000, days_per_step=(2, 3), handoff_days=1)
+    flow = analyse_process(proc, Structure.today(dept), dept, seed=0)
+    assert flow.sim_half_width is not None and 0 < flow.sim_half_width < 0.2 * flow.sim_cycle_days
+    assert abs(flow.sim_cycle_days - flow.cycle_days) <= flow.sim_half_width * 1.5
+    # the mean is that of independent runs: one run alone is one of them, not the reported mean
+    single, _ = simulate_cycle(proc, flow.steps, seed=0, index=0)
+    assert single != flow.sim_cycle_days
+    frame = processes_frame([ProcessComparison("p", 5_000, flow, None)])
+    assert frame["sim_half_width"].iloc[0] == pytest.approx(flow.sim_half_width)
 
 
 def test_simpy_check_is_seeded():

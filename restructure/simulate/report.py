@@ -91,6 +91,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "queue_days": ("排队天数", "Queue days"),
     "cycle_days": ("总办结天数", "Cycle days"),
     "sim_cycle_days": ("仿真办结天数", "Simulated cycle days"),
+    "sim_half_width": ("仿真95%区间(±天)", "Simulated 95% interval (± days)"),
     "overloaded": ("超负荷科室", "Overloaded sections"),
     "month": ("月份", "Month"),
     "dynamic_open": ("在设动态科室", "Dynamic sections open"),
