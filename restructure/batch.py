@@ -16,6 +16,8 @@ import concurrent.futures
 import multiprocessing
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -451,9 +453,15 @@ def run_jobs(
     )
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends the batch the way Ctrl-C does: workers stopped, commits kept
+
+
 def _run_local(pending, workers: int, commit, advance) -> None:
     ctx = multiprocessing.get_context("spawn")  # no fork: CP-SAT and threads do not survive a fork
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if on_main_thread else None
     try:
         futures = {pool.submit(solve_job, job.path, ov): name for name, (job, ov, _d, _h) in pending.items()}
         for fut in concurrent.futures.as_completed(futures):
@@ -466,9 +474,18 @@ def _run_local(pending, workers: int, commit, advance) -> None:
                 commit(name, payload)
             advance()
     except BaseException:
-        # Ctrl-C: drop what has not started; what was committed stays committed.
+        # Ctrl-C or SIGTERM: drop what has not started and stop the solves that have (a worker
+        # left running outlived its batch); what was committed stays committed.
+        workers_now = list((pool._processes or {}).values())  # the executor has no public handle
         pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers_now:
+            proc.terminate()
+        for proc in workers_now:
+            proc.join(timeout=5)
         raise
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     pool.shutdown()
 
 
