@@ -354,9 +354,11 @@ def run_jobs(
     show_progress: bool = True,
     console: Console | None = None,
     on_result: Callable[[JobResult], None] | None = None,
+    kind: str = "batch",
 ) -> BatchResult:
     """Solve ``jobs`` (skipping finished ones), committing each result as it arrives;
-    ``on_result`` hears of each solved (or failed) job once it is committed to disk."""
+    ``on_result`` hears of each solved (or failed) job once it is committed to disk. Stored runs
+    are labelled ``<kind>:<job name>`` (batch or sweep)."""
     from restructure.scenario import load_scenario, scenario_hash
 
     t0 = time.perf_counter()
@@ -396,7 +398,7 @@ def run_jobs(
                 scenario=stored_name(job, plan),
                 source=job.path,
                 settings=settings,
-                label=f"batch:{job.name}",
+                label=f"{kind}:{job.name}",
                 if_absent=True,
             )
             results[job.name] = _result(job, plan, rid, folder, True, ov)
@@ -418,7 +420,7 @@ def run_jobs(
                 source=job.path,
                 settings={"overrides": ov},
                 seconds=plan.solver.seconds,
-                label=f"batch:{job.name}",
+                label=f"{kind}:{job.name}",
                 if_absent=True,
             )
             results[name] = _result(job, plan, rid, folder, False, ov)

@@ -244,6 +244,7 @@ def run_sweep(
         time_limit_s=time_limit_s,
         store=store,
         show_progress=show_progress,
+        kind="sweep",
     )
     points = sweep_points(batch.results)
     out_dir = Path(out)

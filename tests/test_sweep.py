@@ -62,7 +62,9 @@ def test_sweep_runs_the_grid_and_marks_the_front(tmp_path):
     assert sum(line.split(",")[7] == "true" for line in lines[1:]) == len(result.front)
     assert result.plot_png is not None and result.plot_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # the store tells the variants apart by scenario name, not only by label
-    names = {r.scenario for r in RunStore(tmp_path / "out" / "runs.sqlite").list_runs()}
+    runs = RunStore(tmp_path / "out" / "runs.sqlite").list_runs()
+    assert {r.label for r in runs} == {f"sweep:{p.name}" for p in result.points}
+    names = {r.scenario for r in runs}
     assert names == {
         f"示例 [rules.max_basic_sections={n}; objective.disruption={d}]" for n in (3, 4) for d in (0, 5)
     }
