@@ -205,7 +205,7 @@ def _read_chain(
             int(m.group(1)) if m else None,
             None,
             None,
-            f"TOML 语法错误：{e}。",
+            f"TOML 语法错误：{toml_error_zh(str(e))}。",
             f"TOML syntax error: {e}.",
         ) from e
     texts[label] = text
@@ -238,6 +238,36 @@ def _read_chain(
         parent = _read_chain(parent_path, parent_label, (*stack, resolved), texts, origins)
     _record_origins(doc, label, origins)
     return _merge(parent, doc)
+
+
+# tomllib's messages (Python 3.11+), in the planners' words; others are shown as they are
+TOML_ERRORS_ZH = {
+    "Invalid value": "取值的写法不对（文字要加引号，true/false 小写，列表用 [ ]）",
+    "Cannot overwrite a value": "同一个设置写了两次",
+    "Cannot declare": "同一个表写了两次",
+    "Expected ']' at the end of a table declaration": "表头缺少 ]",
+    "Expected ']' at the end of an array declaration": "表头缺少 ]]",
+    "Unterminated string": "文字缺少结束的引号",
+    "Unclosed array": "列表缺少 ]",
+    "Unclosed inline table": "行内表缺少 }",
+    "Expected newline or end of document after a statement": "一行只能写一项设置",
+    "Expected '=' after a key in a key/value pair": "设置名后缺少 =",
+    "Invalid statement": "无法识别的一行",
+    "Invalid initial character for a key part": "设置名的第一个字符不合法",
+}
+
+
+def toml_error_zh(message: str) -> str:
+    """A tomllib message in Chinese: 'Invalid value (at line 4, column 22)' ->
+    '取值的写法不对…（第4行第22列）'."""
+    text, _, where = message.partition(" (at ")
+    zh = next((v for k, v in TOML_ERRORS_ZH.items() if text.startswith(k)), text)
+    place = re.fullmatch(r"line (\d+), column (\d+)\)", where)
+    if place:
+        return f"{zh}（第{place.group(1)}行第{place.group(2)}列）"
+    if where == "end of document)":
+        return f"{zh}（文件末尾）"
+    return zh
 
 
 def _decode(data: bytes) -> str | None:

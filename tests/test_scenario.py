@@ -154,6 +154,13 @@ def test_syntax_error_has_a_line(tmp_path):
     path = write(tmp_path, "s.toml", 'name = "s"\ndata = "../x"\n[rules]\nmax_basic_sections = = 3\n')
     [p] = problems_of(path)
     assert (p.file, p.row) == (str(path), 4) and "TOML" in p.en
+    # the Chinese says what is wrong in Chinese, with the line and column; the English keeps the parser's words
+    assert (
+        p.zh == "TOML 语法错误：取值的写法不对（文字要加引号，true/false 小写，列表用 [ ]）（第4行第22列）。"
+    )
+    assert "Invalid value (at line 4, column 22)" in p.en
+    [twice] = problems_of(write(tmp_path, "t.toml", 'name = "s"\nname = "t"\n'))
+    assert "同一个设置写了两次" in twice.zh and "Cannot overwrite" not in twice.zh
 
 
 SETTING_CASES = [
