@@ -721,16 +721,19 @@ def runs_list(
         ("秒", "s"),
         ("标签", "label"),
     ]:
-        table.add_column(_say(lang, zh, en))
+        # names and labels fold onto more lines: sweep variants differ only at their ends
+        # every cell folds rather than ending in "…" (sweep variants differ only at their ends);
+        # a time is read whole
+        table.add_column(_say(lang, zh, en), overflow="fold", no_wrap=en == "created")
     for r in records:
         table.add_row(
             str(r.id),
-            r.created_at,
-            r.scenario,
+            r.created_at[:16].replace("T", " "),  # to the minute, as the app shows it
+            Text(r.scenario),  # Text: a variant's "[key=value]" is no rich markup
             status_word(r.status, lang),
             f"{_num(r.kpis.get('sections_basic'))}/{_num(r.kpis.get('sections_dynamic'))}" if r.kpis else "",
             _num(r.seconds),
-            r.label,
+            Text(r.label),
         )
     console.print(table)
 
@@ -765,7 +768,7 @@ def runs_show(
         ("版本", "version", rec.tool_version),
         ("标签", "label", rec.label),
     ]:
-        table.add_row(_say(lang, zh, en), value)
+        table.add_row(_say(lang, zh, en), Text(str(value)))  # Text: "[key=value]" is no markup
     for key, value in rec.kpis.items():
         table.add_row(kpi_label(key, lang.value), _num(value, 4))
     console.print(table)

@@ -147,3 +147,22 @@ def test_runs_commands_say_statuses_in_words_and_refuse_a_file_as_out(tmp_path):
     result = runner.invoke(app, ["runs", "export", str(rid), "--out", str(blocked), *store])
     assert result.exit_code == 1 and "已有同名文件" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_runs_commands_show_a_variants_overrides_whole(tmp_path):
+    from typer.testing import CliRunner
+
+    from restructure.cli import app
+
+    path = tmp_path / "runs.sqlite"
+    name = "示例 [rules.max_basic_sections=3; objective.disruption=0]"
+    rid = RunStore(path).add_run(
+        read_plan(FIXTURE_PLAN), scenario=name, label="sweep:示例__max_basic_sections-3"
+    )
+    store = ["--store", str(path)]
+    # at 80 columns the list folds the name within its column: not eaten as markup, not cut short
+    listed = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["runs", "list", *store]).output
+    column = "".join(line.split("│")[3].strip() for line in listed.splitlines() if line.startswith("│"))
+    assert column == name.replace(" ", "") or column == name, listed
+    shown = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["runs", "show", str(rid), *store]).output
+    assert name in shown
