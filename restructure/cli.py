@@ -382,8 +382,7 @@ def export_(
         )
     plan = _plan_or_exit(plan_json, lang, console)
     scenario = _scenario_or_exit(data, lang, console)
-    if plan.has_plan:
-        _refuse_foreign_or_stale(plan, scenario, plan_json, lang, console)
+    _refuse_foreign_or_stale(plan, scenario, plan_json, lang, console)
     checks = check_plan(scenario, plan) if plan.has_plan else None
     try:
         files = export_plan(
@@ -631,7 +630,7 @@ def compare(
             f"Plan not found: {', '.join(unknown)} is neither a plan.json, a plan folder nor a run id.",
         )
     run_store = _store_or_exit(store, lang, console) if run_ids else None
-    missing = [r for r in run_ids if run_store is not None and not run_store.has(int(r.removeprefix("#")))]
+    missing = [r for r in run_ids if not run_store.has(int(r.removeprefix("#")))]
     if missing:
         raise _fail(
             console,
@@ -721,7 +720,6 @@ def runs_list(
         ("秒", "s"),
         ("标签", "label"),
     ]:
-        # names and labels fold onto more lines: sweep variants differ only at their ends
         # every cell folds rather than ending in "…" (sweep variants differ only at their ends);
         # a time is read whole
         table.add_column(_say(lang, zh, en), overflow="fold", no_wrap=en == "created")

@@ -230,7 +230,8 @@ def replicated_cycle(
     if len(means) < 2:
         return means[0], cases, None
     spread = float(np.std(means, ddof=1))
-    return float(np.mean(means)), cases, T_975[len(means) - 1] * spread / len(means) ** 0.5
+    t = T_975.get(len(means) - 1, 1.96)  # beyond the table, the normal quantile is close enough
+    return float(np.mean(means)), cases, t * spread / len(means) ** 0.5
 
 
 def simulate_cycle(
