@@ -69,6 +69,16 @@ def test_tables_have_headers_in_the_chosen_language(report):
     assert "Leadership posts in use" in en["timeline"].columns
 
 
+def test_a_month_without_a_dynamic_section_says_none_not_blank(report):
+    # the fixture plan opens its dynamic section K04 in March: January and February have none
+    raw = report.timeline.to_frame()
+    assert list(raw["dynamic_open"][:3]) == ["", "", "K04"]  # the data keeps its empty value
+    assert list(report.tables("zh")["timeline"]["在设动态科室"][:3]) == ["无", "无", "K04"]
+    assert list(report.tables("en")["timeline"]["Dynamic sections open"][:3]) == ["none", "none", "K04"]
+    printed = sim_cli._raw_tables(report, "zh")["timeline"]
+    assert printed["dynamic_open"].iloc[0] == "无"
+
+
 def test_a_plan_without_sections_is_refused_in_both_languages():
     empty = replace(plan(), status=Status.INFEASIBLE, sections=())
     with pytest.raises(InputError) as err:

@@ -16,7 +16,7 @@ from restructure.errors import InputError
 from restructure.plan_io import write_csv_rows
 from restructure.planning import plan_of_other_data
 from restructure.simulate.plots import write_plots
-from restructure.simulate.report import HEADERS, SimulationReport, label, simulate
+from restructure.simulate.report import HEADERS, SimulationReport, label, open_sections, simulate
 from restructure.simulate.workload import WorkloadReport
 
 PERCENT_COLUMNS = {"p_over", "p_under"}
@@ -123,7 +123,7 @@ def _raw_tables(report: SimulationReport, lang: str) -> dict[str, pd.DataFrame]:
     tl = report.timeline.to_frame()
     # The monthly table only changes when a dynamic section opens or closes: print those months.
     changed = tl["dynamic_open"].ne(tl["dynamic_open"].shift()) | tl["posts_used"].gt(tl["quota"])
-    out["timeline"] = tl[changed].reset_index(drop=True)
+    out["timeline"] = open_sections(tl[changed].reset_index(drop=True), lang)
     return out
 
 

@@ -39,7 +39,7 @@ class SimulationReport:
             frame = processes_frame(self.processes)
             frame["structure"] = frame["structure"].map(lambda s: label(s, lang))
             out["processes"] = _headers(frame, lang)
-        out["timeline"] = _headers(self.timeline.to_frame(), lang)
+        out["timeline"] = _headers(open_sections(self.timeline.to_frame(), lang), lang)
         return out
 
     def overload_notes(self, lang: str = "zh") -> list[str]:
@@ -113,6 +113,15 @@ def _kinds(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Section kinds in the table's language (基本科室, not basic)."""
     if "kind" in frame:
         frame = frame.assign(kind=frame["kind"].map(lambda k: value_label(str(k), lang)))
+    return frame
+
+
+def open_sections(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The timeline's open dynamic sections, with a month of none saying 无 (none), not blank:
+    a blank cell reads as missing data."""
+    if "dynamic_open" in frame:
+        none = "无" if lang == "zh" else "none"
+        frame = frame.assign(dynamic_open=frame["dynamic_open"].map(lambda s: s or none))
     return frame
 
 
