@@ -34,6 +34,7 @@ KPI_CARDS: tuple[tuple[str, str], ...] = (
     ("business_staff_share", "normal"),
     ("post_changes", "off"),
     ("vacant_chief_posts", "inverse"),
+    ("vacant_deputy_posts", "inverse"),
     ("skill_gaps", "inverse"),
 )
 

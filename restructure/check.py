@@ -171,6 +171,7 @@ def compute_kpis(dept: Department, sections: Iterable[PlanSection]) -> dict[str,
         "groups_split": sum(1 for g in group_secs.values() if len(g) > 1),
         "post_changes": post_changes,
         "vacant_chief_posts": sum(1 for s in secs if s.chief_posts and not s.chief),
+        "vacant_deputy_posts": sum(max(0, s.deputy_posts - len(s.deputies)) for s in secs),
         "skill_gaps": skill_gaps(dept, secs),
     }
 
@@ -246,7 +247,7 @@ def soft_terms(
         "cohesion": sum(len(v) - 1 for v in held if v),
         "disruption": k["duties_moved"] + k["staff_moved"],
         "skills": k["skill_gaps"],
-        "posts": k["post_changes"] + k["vacant_chief_posts"],
+        "posts": k["post_changes"] + k["vacant_chief_posts"] + k["vacant_deputy_posts"],
         "structure": max(0, section_target(scenario) - len(secs)) if scenario is not None else 0,
     }
 

@@ -75,7 +75,7 @@ TERMS: dict[str, tuple[str, str, str, str]] = {
     "cohesion": ("业务板块集中", "cohesion", "次拆分", "extra sections per business line"),
     "disruption": ("调整幅度", "disruption", "项/人调整", "duties and people moved"),
     "skills": ("专业匹配", "skills", "项技能缺口", "skill gaps"),
-    "posts": ("职务变动", "posts", "人次职务变动或空缺", "post changes and vacant chief posts"),
+    "posts": ("职务变动", "posts", "人次职务变动或职位空缺", "post changes and vacant posts"),
     "structure": ("科室设置充分", "structure", "个科室缺口", "sections short of what the posts allow"),
 }
 
@@ -94,6 +94,7 @@ KPIS: dict[str, tuple[str, str]] = {
     "groups_split": ("被拆分的业务板块", "groups split"),
     "post_changes": ("职务变动人数", "post changes"),
     "vacant_chief_posts": ("正职空缺", "vacant chief posts"),
+    "vacant_deputy_posts": ("副职空缺", "vacant deputy posts"),
     "skill_gaps": ("技能缺口", "skill gaps"),
 }
 

@@ -10,6 +10,10 @@ from builders import duty, key_task, person, scenario, section, staff_for, with_
 
 from restructure.check import check_plan, check_sections, soft_terms, today_sections
 from restructure.domain import Pins, Rules, Status
+from restructure.model import hints
+from restructure.model.build import build
+from restructure.model.instance import prepare
+from restructure.model.solve import evaluate
 from restructure.planning import solve
 
 LOOSE = dict(
@@ -314,6 +318,36 @@ def test_chief_displaced_by_merge_is_listed_as_post_change():
     demoted = {c.item for c in plan.changes if c.kind == "post_change"}
     assert demoted == {"PS1_0", "PS2_0"} - {merged.chief}
     assert merged.deputies == tuple(demoted)
+
+
+def test_a_displaced_chief_fills_the_deputy_post_rather_than_leave_it_vacant():
+    """Office and finance merge (support in one section), so one of three chiefs loses a chief
+    post and the leadership posts keep a deputy post. Left vacant in the business section while
+    the displaced chief waits "to be placed", it must cost as much as it would to fill it by
+    selection: one post each, in the validator and in the model."""
+    secs = [section("S1", "办公室"), section("S2", "财务科"), section("S3", "业务科")]
+    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1, "support"), duty("D3", "S3", 2.0)]
+    staff = staff_for("S1", 2) + staff_for("S2", 2) + staff_for("S3", 4)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "single_section": ("support",)}))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    assert plan.kpis["vacant_deputy_posts"] == 0
+    (merged,) = [s for s in plan.sections if "D1" in s.duties]
+    (displaced,) = {c.item for c in plan.changes if c.kind == "post_change"}
+    assert merged.deputies == (displaced,) and merged.deputy_posts == 1
+    assert not [c for c in plan.changes if c.kind == "vacancy"]
+    # the same people with the deputy post moved to the business section: one more post to fill
+    vacant = [
+        replace(s, deputies=(), deputy_posts=0) if s is merged else replace(s, deputy_posts=1)
+        for s in plan.sections
+    ]
+    assert check_sections(sc, vacant) == check_sections(sc, plan.sections)  # no rule broken
+    posts = soft_terms(sc.department, vacant, sc)["posts"]
+    assert posts == soft_terms(sc.department, plan.sections, sc)["posts"] + 1
+    # the model scores that plan the same (its decisions fixed, every penalty tight)
+    inst = prepare(sc)
+    scored, _ = evaluate(build(inst), hints.from_plan(inst, replace(plan, sections=tuple(vacant))))
+    assert scored["terms"]["posts"] == posts
 
 
 @pytest.mark.parametrize("seed", [0, 7])

@@ -50,8 +50,9 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             )
         )
 
-    # Who fills the posts: a current chief in each chief post, current deputies in deputy posts.
-    chief_filled, deputy_kept = [], []
+    # Who fills the posts: a current chief in each chief post, current deputies in deputy posts,
+    # and a chief without a chief post may take a deputy post (as ``extract`` fills them).
+    chief_filled, deputy_kept, deputy_filled = [], [], []
     for k in K:
         chiefs_k = v.heads_of_rank(k, Rank.CHIEF)
         deps_k = v.heads_of_rank(k, Rank.DEPUTY)
@@ -61,15 +62,25 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
         dk = m.new_int_var(0, max(0, inst.deputies_total()), f"deputy_kept[{k}]")
         m.add(dk <= v.deputy_posts[k])
         m.add(dk <= deps_k)
+        df = m.new_int_var(0, max(0, inst.deputies_total() + inst.chiefs_total()), f"deputy_filled[{k}]")
+        m.add(df <= v.deputy_posts[k])
+        m.add(df <= deps_k + chiefs_k - cf)
         chief_filled.append(cf)
         deputy_kept.append(dk)
+        deputy_filled.append(df)
     filled = sum(chief_filled)
     v.chief_filled = chief_filled
-    # chiefs who lose their chief post + deputies who lose theirs + chief posts left vacant
+    # Chiefs who lose their chief post + deputies who lose theirs + posts left vacant (chief and
+    # deputy). Why a vacant deputy post costs: without it, a chief displaced by a merge was left
+    # "to be placed" in one section while a deputy post stood empty in another (住建局 9+X).
     people = inst.chiefs_total() + inst.deputies_total() + inst.n_slots
-    post_changes = m.new_int_var(0, people, "post_changes")
+    most_posts = max(inst.dept.leadership_posts, inst.rules.max_deputies_per_section, 0) * inst.n_slots
+    post_changes = m.new_int_var(0, people + most_posts, "post_changes")
     m.add(
         post_changes
-        == (inst.chiefs_total() - filled) + (inst.deputies_total() - sum(deputy_kept)) + (nsec - filled)
+        == (inst.chiefs_total() - filled)
+        + (inst.deputies_total() - sum(deputy_kept))
+        + (nsec - filled)
+        + (dp_total - sum(deputy_filled))
     )
     return [Penalty("posts", post_changes)]
