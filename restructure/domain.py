@@ -265,7 +265,9 @@ class Weights:
     cohesion: float = doc("each group in as few sections as possible", default=5)
     disruption: float = doc("duties and staff that change section", default=2)
     skills: float = doc("staff placed where their skills are needed", default=1)
-    posts: float = doc("people whose leadership post changes, and vacant chief and deputy posts (added)", default=3)
+    posts: float = doc(
+        "people whose leadership post changes, and vacant chief and deputy posts (added)", default=3
+    )
     structure: float = doc(
         "points per section short of what the caps, chief posts and staff allow (added): no degenerate "
         "merges. The solver reaches as many sections as it can first, then optimises the rest; 0 = off",
