@@ -150,6 +150,13 @@ class Department:
     staff: tuple[Person, ...] = doc("people on the register")
     key_tasks: tuple[KeyTask, ...] = doc("key tasks", default=())
     source: str = doc("where the data was read from", default="")
+    main_duties: tuple[str, ...] = doc(
+        "部门主要职责: the department's main duties as its 三定 words them (the draft's first part)",
+        default=(),
+    )
+    approved_staffing: int | None = doc(
+        "核定编制数: the staffing the department is approved for", default=None
+    )
 
     @property
     def chief_posts(self) -> int:

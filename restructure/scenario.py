@@ -112,7 +112,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         raise InputError(problems)
     return Scenario(
         name=normalized.get("name") or (p.stem if not p.is_dir() else p.name),
-        department=_named(build_department(raw), normalized.get("department_name")),
+        department=_with_facts(build_department(raw), normalized),
         description=normalized.get("description", ""),
         rules=rules,
         pins=pins,
@@ -125,10 +125,17 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     )
 
 
-def _named(department: Department, name: str | None) -> Department:
-    """The department under the scenario's department_name (else its folder's name), so the
-    plan, the draft and the app all say the department's real name."""
-    return replace(department, name=name) if name else department
+def _with_facts(department: Department, settings: Mapping[str, Any]) -> Department:
+    """The department with what the scenario says of it as a whole: its name (else the folder's),
+    so the plan, the draft and the app all say the department's real name; its main duties and
+    approved staffing, for the 三定 draft."""
+    name = settings.get("department_name")
+    return replace(
+        department,
+        name=name or department.name,
+        main_duties=tuple(settings.get("department_duties", ())),
+        approved_staffing=settings.get("approved_staffing"),
+    )
 
 
 def override_problems(overrides: Mapping[str, Any], *, across: bool = True) -> list[Problem]:
@@ -448,12 +455,12 @@ def effective_settings(scenario: Scenario) -> dict[str, Any]:
     return {
         "name": scenario.name,
         "description": scenario.description,
-        # only when set, so a scenario without it keeps the hash it had before the key existed
-        **(
-            {"department_name": scenario.settings["department_name"]}
-            if scenario.settings.get("department_name")
-            else {}
-        ),
+        # only when set, so a scenario without them keeps the hash it had before the keys existed
+        **{
+            key: scenario.settings[key]
+            for key in ("department_name", "department_duties", "approved_staffing")
+            if scenario.settings.get(key) not in (None, "", [], ())
+        },
         "rules": asdict(scenario.rules),
         "pins": {
             "keep_sections": list(scenario.pins.keep_sections),
@@ -485,6 +492,10 @@ def scenario_hash(scenario: Scenario) -> str:
     """
     dept = asdict(scenario.department)
     dept.pop("source", None)
+    # the scenario's words on the department count in its settings above; left out here, a
+    # scenario without them keeps the hash it had before they existed
+    dept.pop("main_duties", None)
+    dept.pop("approved_staffing", None)
     payload = {"version": HASH_VERSION, "settings": effective_settings(scenario), "department": dept}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -501,7 +512,11 @@ def scenario_to_toml(scenario: Scenario, *, data: str | Path | None = None) -> s
     lines = [
         f"name = {_toml_value(s['name'])}",
         f"description = {_toml_value(s['description'])}",
-        *([f"department_name = {_toml_value(s['department_name'])}"] if "department_name" in s else []),
+        *(
+            f"{key} = {_toml_value(s[key])}"
+            for key in ("department_name", "department_duties", "approved_staffing")
+            if key in s
+        ),
         f"data = {_toml_value(str(data))}",
     ]
 

@@ -805,6 +805,8 @@ TOP_SETTINGS: dict[str, Setting] = {
     "name": Setting("str"),
     "description": Setting("str"),
     "department_name": Setting("text"),
+    "department_duties": Setting("texts"),
+    "approved_staffing": Setting("int", 0),
     "data": Setting("str"),
     "section_names": Setting("str_map"),
 }
@@ -892,6 +894,8 @@ def convert_setting(value: Any, setting: Setting) -> Any:
         return [n.lower() for n in names]
     elif k == "ids":
         return _str_list(value, "编号", "ids")
+    elif k == "texts":
+        return _str_list(value, "文字", "texts")
     elif k == "id_groups":
         if not _is_list(value):
             raise _Bad(

@@ -84,6 +84,23 @@ def test_department_name_names_the_department_and_is_inherited_and_overridable(t
     assert again.department.name == "某县市场监督管理局"
 
 
+def test_department_duties_and_approved_staffing_are_read_inherited_and_saved(tmp_path):
+    base = write(
+        tmp_path,
+        "base.toml",
+        f'department_duties = ["负责市场综合监督管理。", "负责登记注册。"]\napproved_staffing = 16\ndata = "{SMALL.as_posix()}"\n',
+    )
+    child = write(tmp_path, "child.toml", 'extends = "base.toml"\nname = "c"\napproved_staffing = 18\n')
+    d = load_scenario(child).department
+    assert d.main_duties == ("负责市场综合监督管理。", "负责登记注册。") and d.approved_staffing == 18
+    again = load_scenario(write(tmp_path, "copy.toml", scenario_to_toml(load_scenario(child))))
+    assert (again.department.main_duties, again.department.approved_staffing) == (d.main_duties, 18)
+    # they are the scenario's settings: they count in its hash; a scenario without them keeps its own
+    assert scenario_hash(load_scenario(base)) != scenario_hash(load_scenario(child))
+    plain = load_scenario(BASE)
+    assert (plain.department.main_duties, plain.department.approved_staffing) == ((), None)
+
+
 def test_every_bundled_scenario_names_its_department():
     root = Path(__file__).resolve().parent.parent / "scenarios"
     for path in [*root.glob("*.toml"), *(root / "city").glob("*.toml")]:
@@ -192,6 +209,10 @@ SETTING_CASES = [
     ('section_names = "K01"', "section_names", "table"),
     ('department_name = "  "', "department_name", "non-empty"),
     ("department_name = 3", "department_name", "non-empty"),
+    ('department_duties = "负责市场监管"', "department_duties", "list"),
+    ('department_duties = ["负责市场监管", " "]', "department_duties", "list"),
+    ("approved_staffing = -1", "approved_staffing", "≥ 0"),
+    ("approved_staffing = 2.5", "approved_staffing", "integer"),
     (
         '[[processes]]\nname = "p"\nsteps = ["D001", "D002"]\ndays_per_step = [1]',
         "processes[1].days_per_step",

@@ -105,7 +105,10 @@ def draft_blocks(
     key_tasks = {k.id: k for k in department.key_tasks}
     ordered = draft_section_order(plan)
 
-    blocks.append(Heading("一、内设机构" if zh else "1. Internal sections", 1))
+    parts = iter(range(1, 10))  # the draft's parts are numbered in order: 主要职责 is there only when given
+    if department.main_duties:
+        blocks += _main_duties_blocks(department, dept_name, next(parts), zh)
+    blocks.append(Heading(_part(next(parts), "内设机构", "Internal sections", zh), 1))
     blocks.append(
         Paragraph(
             f"{dept_name}设下列内设机构：" if zh else f"{dept_name} has the following internal sections:"
@@ -134,9 +137,26 @@ def draft_blocks(
             body = "Responsible for: " + "; ".join(clauses) + "." if clauses else "No duties yet."
             blocks.append(Paragraph(f"({i}) {sec.name}. {note}{body}"))
 
-    blocks += _posts_and_staffing_blocks(plan, department, ordered, zh)
+    blocks += _posts_and_staffing_blocks(plan, department, ordered, zh, next(parts))
     blocks += _annex_blocks(plan, department, zh)
     return [_redact_block(b, redact) for b in blocks]
+
+
+def _part(n: int, zh_title: str, en_title: str, zh: bool) -> str:
+    return f"{chinese_numeral(n)}、{zh_title}" if zh else f"{n}. {en_title}"
+
+
+def _main_duties_blocks(department: Department, dept_name: str, n: int, zh: bool) -> list[Block]:
+    """部门主要职责, as the scenario words them: they stand in the department's own language, so
+    the English draft keeps them and says so."""
+    out: list[Block] = [Heading(_part(n, "主要职责", "Main duties", zh), 1)]
+    if not zh:
+        out.append(Paragraph(f"{dept_name}'s main duties, as its scenario words them:"))
+    out += [
+        Paragraph(f"（{chinese_numeral(i)}）{text}" if zh else f"({i}) {text}")
+        for i, text in enumerate(department.main_duties, start=1)
+    ]
+    return out
 
 
 def _no_plan_blocks(plan: Plan, zh: bool) -> list[Block]:
@@ -155,7 +175,7 @@ def _no_plan_blocks(plan: Plan, zh: bool) -> list[Block]:
 
 
 def _posts_and_staffing_blocks(
-    plan: Plan, department: Department, ordered: list[PlanSection], zh: bool
+    plan: Plan, department: Department, ordered: list[PlanSection], zh: bool, n: int
 ) -> list[Block]:
     chiefs = sum(s.chief_posts for s in plan.sections)
     deputies = sum(s.deputy_posts for s in plan.sections)
@@ -172,7 +192,7 @@ def _posts_and_staffing_blocks(
         for e in Establishment
         if by_est[e]
     ]
-    out: list[Block] = [Heading("二、领导职数和人员编制" if zh else "2. Leadership posts and staffing", 1)]
+    out: list[Block] = [Heading(_part(n, "领导职数和人员编制", "Leadership posts and staffing", zh), 1)]
     if zh:
         out.append(
             Paragraph(
@@ -184,6 +204,7 @@ def _posts_and_staffing_blocks(
                 f"现有实名制人员{len(in_plan)}名，折合全时当量{_fte(total_fte)}人年，其中"
                 + "、".join(parts)
                 + "。"
+                + _approved_zh(department.approved_staffing, len(in_plan))
             )
         )
     else:
@@ -197,6 +218,7 @@ def _posts_and_staffing_blocks(
                 f"Staff on the register: {len(in_plan)} ({_fte(total_fte)} FTE), of which "
                 + ", ".join(parts)
                 + "."
+                + _approved_en(department.approved_staffing, len(in_plan))
             )
         )
     headers = (
@@ -228,6 +250,28 @@ def _posts_and_staffing_blocks(
     )
     out.append(TableBlock(headers, (*rows, total)))
     return out
+
+
+def _approved_zh(approved: int | None, people: int) -> str:
+    if approved is None:
+        return ""
+    if people <= approved:
+        gap = f"空编{approved - people}名" if people < approved else "满编"
+    else:
+        gap = f"超编{people - approved}名"
+    return f"核定编制{approved}名，{gap}。"
+
+
+def _approved_en(approved: int | None, people: int) -> str:
+    if approved is None:
+        return ""
+    if people < approved:
+        gap = f"{approved - people} vacant"
+    elif people == approved:
+        gap = "fully staffed"
+    else:
+        gap = f"{people - approved} over the approved number"
+    return f" Approved staffing: {approved}; {gap}."
 
 
 def _annex_blocks(plan: Plan, department: Department, zh: bool) -> list[Block]:
