@@ -942,7 +942,8 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     mismatches = []
     for key, value in kpis.items():
         claimed = plan.kpis.get(key)
-        if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
+        # a KPI the plan does not record (a plan.json from before it existed) claims nothing
+        if claimed is not None and not math.isclose(float(claimed), float(value), abs_tol=1e-4):
             mismatches.append(f"kpi {key}: plan says {claimed}, recomputed {value}")
     mismatches += [
         f"section {s.id}: totals {s.workload_fte}/{s.capacity_fte}, recomputed {w:.3f}/{c:.3f}"
@@ -956,7 +957,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> CheckReport:
     baseline = compute_kpis(dept, today_sections(dept))
     for key, value in baseline.items():
         claimed = plan.baseline_kpis.get(key)
-        if claimed is None or not math.isclose(float(claimed), float(value), abs_tol=1e-4):
+        if claimed is not None and not math.isclose(float(claimed), float(value), abs_tol=1e-4):
             mismatches.append(f"baseline kpi {key}: plan says {claimed}, recomputed {value}")
     units = soft_terms(dept, secs, scenario)
     points = term_points(scenario, secs, units)

@@ -155,7 +155,7 @@ class Department:
         default=(),
     )
     approved_staffing: int | None = doc(
-        "核定编制数: the staffing the department is approved for", default=None
+        "核定行政编制数: the administrative staffing the department is approved for", default=None
     )
 
     @property

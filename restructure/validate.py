@@ -847,8 +847,15 @@ def _is_list(v: Any) -> bool:
 
 
 def _str_list(value: Any, what_zh: str, what_en: str) -> list[str]:
-    if not _is_list(value) or not all(isinstance(x, str) and x.strip() for x in value):
+    if not _is_list(value) or not all(isinstance(x, str) for x in value):
         raise _Bad(f'应为{what_zh}列表，例如 ["A", "B"]', f'must be a list of {what_en}, e.g. ["A", "B"]')
+    blank = [i for i, x in enumerate(value, start=1) if not x.strip()]
+    if blank:  # which one: a list of nine long duties is no help otherwise
+        where = "、".join(f"第{i}项" for i in blank)
+        raise _Bad(
+            f"{where}为空：{what_zh}列表中每一项都要有内容",
+            f"item {', '.join(str(i) for i in blank)} is empty: every item of the list of {what_en} needs text",
+        )
     return [x.strip() for x in value]
 
 

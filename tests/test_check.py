@@ -187,3 +187,19 @@ def test_whole_fte_data_counts_balance_in_whole_fte():
 
     assert soft_terms(sc.department, secs, sc)["balance"] == 0.7
     assert balance_counted(sc.department, secs, sc) == 2.0
+
+
+def test_a_kpi_the_plan_does_not_record_claims_nothing_but_a_wrong_one_is_flagged():
+    # a plan.json written before vacant_deputy_posts existed still re-checks clean; a figure it
+    # does record must be right
+    sc = two_sections()
+    plan = plan_of(sc, today_sections(sc.department))
+    assert check_plan(sc, plan).ok
+    older = replace(
+        plan,
+        kpis={k: v for k, v in plan.kpis.items() if k != "vacant_deputy_posts"},
+        baseline_kpis={k: v for k, v in plan.baseline_kpis.items() if k != "vacant_deputy_posts"},
+    )
+    assert check_plan(sc, older).ok, check_plan(sc, older).kpi_mismatches
+    wrong = replace(plan, kpis={**plan.kpis, "vacant_deputy_posts": 1})
+    assert check_plan(sc, wrong).kpi_mismatches == ("kpi vacant_deputy_posts: plan says 1, recomputed 0",)

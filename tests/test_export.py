@@ -78,9 +78,11 @@ def test_draft_lists_sections_in_order_with_formal_wording(dept, plan):
     assert md.count("| 职责调整 |") == 5
 
 
+# The fixture's register: 13 on 行政编制, 1 on 事业编制 and 1 other. Only the 13 count against
+# the approved administrative staffing.
 @pytest.mark.parametrize(
     ("approved", "zh", "en"),
-    [(17, "空编2名", "2 vacant"), (15, "满编", "fully staffed"), (14, "超编1名", "1 over")],
+    [(15, "空编2名", "2 vacant"), (13, "满编", "fully staffed"), (12, "超编1名", "1 over it")],
 )
 def test_draft_states_main_duties_and_approved_staffing_when_the_scenario_gives_them(
     dept, plan, approved, zh, en
@@ -92,17 +94,17 @@ def test_draft_states_main_duties_and_approved_staffing_when_the_scenario_gives_
     assert "## 一、主要职责\n\n（一）负责市场综合监督管理。\n\n（二）负责市场主体统一登记注册。" in md
     assert md.index("## 二、内设机构") < md.index("## 三、领导职数和人员编制")
     assert (
-        f"现有实名制人员15名，折合全时当量14.8人年，其中行政编制13名（13.0人年）、事业编制1名（0.8人年）、其他1名（1.0人年）。核定编制{approved}名，{zh}。"
+        f"现有实名制人员15名，折合全时当量14.8人年，其中行政编制13名（13.0人年）、事业编制1名（0.8人年）、其他1名（1.0人年）。核定行政编制{approved}名，{zh}。"
         in md
     )
     english = markdown_text(plan, told, lang="en")
     assert "## 1. Main duties" in english and "(2) 负责市场主体统一登记注册。" in english
     assert "## 2. Internal sections" in english and "## 3. Leadership posts and staffing" in english
-    assert f"Approved staffing: {approved}; {en}" in english
+    assert f"Approved administrative staffing: {approved}; {en}" in english
     docx = [p.text for p in Document(io.BytesIO(docx_bytes(plan, told))).paragraphs]
     assert docx[docx.index("一、主要职责") + 1] == "（一）负责市场综合监督管理。"
     # without them, the draft is as before (the golden files): no empty part, no approved figure
-    assert "主要职责" not in markdown_text(plan, dept) and "核定编制" not in markdown_text(plan, dept)
+    assert "主要职责" not in markdown_text(plan, dept) and "核定行政编制" not in markdown_text(plan, dept)
 
 
 def test_docx_draft_has_title_sections_and_annex(dept, plan):

@@ -156,3 +156,30 @@ def test_a_found_plan_is_scored_with_tight_penalties():
     units = soft_terms(sc.department, sections, sc)
     checked = sum(weights[k] * v for k, v in units.items() if k != "structure")
     assert checked - 1e-6 <= scored["objective"] <= checked + weights["balance"] * 0.1 * len(sections) + 1e-6
+
+
+def test_fixing_the_sections_outside_never_widens_what_the_model_allows():
+    """Outside the free sections every decision is fixed at its value by its domain; a value the
+    domain does not hold (never from a plan of this model) makes the copy infeasible instead of
+    being let in."""
+    from ortools.sat.python import cp_model
+
+    from restructure.model.neighbourhoods import _fixed_outside
+
+    sc = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
+    inst, bm, start = _worst_start(sc)
+    free = {k for k, on in enumerate(start["active"]) if on}
+    free = {min(free)}
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    copy = _fixed_outside(bm, start, free)
+    assert solver.solve(copy) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    outside = next(k for k in range(inst.n_slots) if k not in free)
+    var = bm.vars.n[0][outside]
+    assert list(copy.proto.variables[var.index].domain) == [start["n"][0][outside]] * 2  # by its domain
+    too_many = {**start, "n": [list(row) for row in start["n"]]}
+    too_many["n"][0][outside] = 10**6  # beyond the class's size
+    widened = _fixed_outside(bm, too_many, free)
+    # the domain stays what the model says; the constraint that asks for more makes it infeasible
+    assert list(widened.proto.variables[var.index].domain) == list(bm.model.proto.variables[var.index].domain)
+    assert solver.solve(widened) == cp_model.INFEASIBLE

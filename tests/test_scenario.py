@@ -210,7 +210,7 @@ SETTING_CASES = [
     ('department_name = "  "', "department_name", "non-empty"),
     ("department_name = 3", "department_name", "non-empty"),
     ('department_duties = "负责市场监管"', "department_duties", "list"),
-    ('department_duties = ["负责市场监管", " "]', "department_duties", "list"),
+    ('department_duties = ["负责市场监管", " "]', "department_duties", "item 2 is empty"),
     ("approved_staffing = -1", "approved_staffing", "≥ 0"),
     ("approved_staffing = 2.5", "approved_staffing", "integer"),
     (

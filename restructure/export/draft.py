@@ -204,7 +204,7 @@ def _posts_and_staffing_blocks(
                 f"现有实名制人员{len(in_plan)}名，折合全时当量{_fte(total_fte)}人年，其中"
                 + "、".join(parts)
                 + "。"
-                + _approved_zh(department.approved_staffing, len(in_plan))
+                + _approved_zh(department.approved_staffing, len(by_est[Establishment.ADMINISTRATIVE]))
             )
         )
     else:
@@ -218,7 +218,7 @@ def _posts_and_staffing_blocks(
                 f"Staff on the register: {len(in_plan)} ({_fte(total_fte)} FTE), of which "
                 + ", ".join(parts)
                 + "."
-                + _approved_en(department.approved_staffing, len(in_plan))
+                + _approved_en(department.approved_staffing, len(by_est[Establishment.ADMINISTRATIVE]))
             )
         )
     headers = (
@@ -253,13 +253,15 @@ def _posts_and_staffing_blocks(
 
 
 def _approved_zh(approved: int | None, people: int) -> str:
+    """核定行政编制 against the people on 行政编制: 事业编制 and other staff are not counted against
+    a department's approved administrative staffing."""
     if approved is None:
         return ""
     if people <= approved:
         gap = f"空编{approved - people}名" if people < approved else "满编"
     else:
         gap = f"超编{people - approved}名"
-    return f"核定编制{approved}名，{gap}。"
+    return f"核定行政编制{approved}名，{gap}。"
 
 
 def _approved_en(approved: int | None, people: int) -> str:
@@ -270,8 +272,8 @@ def _approved_en(approved: int | None, people: int) -> str:
     elif people == approved:
         gap = "fully staffed"
     else:
-        gap = f"{people - approved} over the approved number"
-    return f" Approved staffing: {approved}; {gap}."
+        gap = f"{people - approved} over it"
+    return f" Approved administrative staffing: {approved}; {gap}."
 
 
 def _annex_blocks(plan: Plan, department: Department, zh: bool) -> list[Block]:

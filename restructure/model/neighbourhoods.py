@@ -72,9 +72,13 @@ def _fixed_outside(bm: BuiltModel, values: dict, free: set[int]) -> cp_model.CpM
 
     def fix(var, value: int) -> None:
         # the variable's domain, not a constraint per variable: presolve has thousands fewer
-        # rows to read
-        domain = domains[var.index].domain  # [lo, hi]: every decision variable is an interval
-        domain[0] = domain[1] = value
+        # rows to read. A value outside a one-interval domain (never seen) gets the constraint,
+        # which makes the copy infeasible rather than quietly widening what the model allows.
+        domain = domains[var.index].domain
+        if len(domain) == 2 and domain[0] <= value <= domain[1]:
+            domain[0] = domain[1] = value
+        else:
+            m.add(m.get_int_var_from_proto_index(var.index) == value)
 
     for i, row in enumerate(v.x):
         home = values["x"][i].index(1)
