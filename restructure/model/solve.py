@@ -270,6 +270,20 @@ PHASES: tuple[tuple[str, float, bool], ...] = (
     ("bound", 0.35, False),
 )
 SMALL_PHASES: tuple[tuple[str, float, bool], ...] = (("full", 0.05, True), ("bound", 0.95, False))
+# A large model (duties x slots from LARGE_MODEL, e.g. 1000/500) gives its bound phase 0.4, from
+# CP-SAT's LNS: the root LP of its lb_tree_search (20,000 rows) needs about 21 s on a slow
+# machine to reach its optimum and add its cuts, which raise the bound from 246 to 332-338. At
+# 0.35 of 60 s the phase ended in that LP's dual simplex, so the bound was whatever the dual
+# objective had reached: 207-338 over 7 whole solves. At 0.4: 338 and 338 (seeds 0, 1), plans
+# level (379 and 392 against 375-395). At 300/150 the same shares cost 7-12 points (187 and 195
+# against 180 and 183): smaller models keep PHASES.
+LARGE_PHASES: tuple[tuple[str, float, bool], ...] = (
+    ("full", 0.1, True),
+    ("lns", 0.05, True),
+    ("sections", 0.45, True),
+    ("bound", 0.4, False),
+)
+LARGE_MODEL = 8_000
 # The labelled layout runs no full or LNS phase: its model takes 1-1.2 s to presolve on a slower
 # machine, so a 1 s phase ended with nothing (3 of 4 labelled scenarios: no plan at all), and its
 # root LP needs 4.5 s of a bound phase to give any bound. Their time goes to the bound phase.
@@ -324,9 +338,15 @@ def search(
                 raw.status, raw.bound = Status.OPTIMAL, raw.objective
         return raw
     best, bound, status, spent, solutions = dict(hinted), None, Status.FEASIBLE, 0.0, 0
-    small = len(bm.vars.x) * bm.vars.inst.n_slots <= SMALL_MODEL
+    size = len(bm.vars.x) * bm.vars.inst.n_slots
     labelled = bm.vars.inst.layout is Layout.LABELLED
-    for phase, share, keep_hint in SMALL_PHASES if small else LABELLED_PHASES if labelled else PHASES:
+    if size <= SMALL_MODEL:
+        phases = SMALL_PHASES
+    elif labelled:
+        phases = LABELLED_PHASES
+    else:
+        phases = LARGE_PHASES if size >= LARGE_MODEL else PHASES
+    for phase, share, keep_hint in phases:
         if stop is not None and stop.is_set():
             break
         if phase == "sections":
