@@ -144,11 +144,17 @@ def test_the_checker_flags_a_top_heavy_section():
     )
 
 
-def test_single_section_concentrates_support():
+def office_finance_business(office: int, finance: int, business: int):
+    """办公室 and 财务科 (support work, to sit in one section) beside a business section, with
+    this many people each (a chief among them)."""
     secs = [section("S1", "办公室"), section("S2", "财务科"), section("S3", "业务科")]
     duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1, "support"), duty("D3", "S3", 2)]
-    staff = staff_for("S1", 1) + staff_for("S2", 1) + staff_for("S3", 2)
-    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "single_section": ("support",)}))
+    staff = staff_for("S1", office) + staff_for("S2", finance) + staff_for("S3", business)
+    return scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "single_section": ("support",)}))
+
+
+def test_single_section_concentrates_support():
+    sc = office_finance_business(1, 1, 2)
     plan = solve(sc)
     assert_valid(sc, plan)
     homes = {s.id for s in plan.sections if {"D1", "D2"} & set(s.duties)}
@@ -325,10 +331,7 @@ def test_a_displaced_chief_fills_the_deputy_post_rather_than_leave_it_vacant():
     post and the leadership posts keep a deputy post. Left vacant in the business section while
     the displaced chief waits "to be placed", it must cost as much as it would to fill it by
     selection: one post each, in the validator and in the model."""
-    secs = [section("S1", "办公室"), section("S2", "财务科"), section("S3", "业务科")]
-    duties = [duty("D1", "S1", 1, "support"), duty("D2", "S2", 1, "support"), duty("D3", "S3", 2.0)]
-    staff = staff_for("S1", 2) + staff_for("S2", 2) + staff_for("S3", 4)
-    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "single_section": ("support",)}))
+    sc = office_finance_business(2, 2, 4)
     plan = solve(sc)
     assert_valid(sc, plan)
     assert plan.kpis["vacant_deputy_posts"] == 0
