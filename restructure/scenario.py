@@ -39,6 +39,8 @@ OVERRIDES = "overrides"  # the file label of problems in values given as overrid
 # Changes when the hashed content changes meaning, and when the same inputs give other plans:
 # 2 since a vacant deputy post costs (a batch must not resume from plans scored without it).
 HASH_VERSION = "restructure-scenario-2"
+# What a scenario says of its department as a whole (top-level keys, each optional)
+DEPARTMENT_KEYS = ("department_name", "department_duties", "approved_staffing")
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -460,7 +462,7 @@ def effective_settings(scenario: Scenario) -> dict[str, Any]:
         # only when set, so a scenario without them keeps the hash it had before the keys existed
         **{
             key: scenario.settings[key]
-            for key in ("department_name", "department_duties", "approved_staffing")
+            for key in DEPARTMENT_KEYS
             if scenario.settings.get(key) not in (None, "", [], ())
         },
         "rules": asdict(scenario.rules),
@@ -514,11 +516,7 @@ def scenario_to_toml(scenario: Scenario, *, data: str | Path | None = None) -> s
     lines = [
         f"name = {_toml_value(s['name'])}",
         f"description = {_toml_value(s['description'])}",
-        *(
-            f"{key} = {_toml_value(s[key])}"
-            for key in ("department_name", "department_duties", "approved_staffing")
-            if key in s
-        ),
+        *(f"{key} = {_toml_value(s[key])}" for key in DEPARTMENT_KEYS if key in s),
         f"data = {_toml_value(str(data))}",
     ]
 

@@ -204,7 +204,7 @@ def _posts_and_staffing_blocks(
                 f"现有实名制人员{len(in_plan)}名，折合全时当量{_fte(total_fte)}人年，其中"
                 + "、".join(parts)
                 + "。"
-                + _approved_zh(department.approved_staffing, len(by_est[Establishment.ADMINISTRATIVE]))
+                + _approved(department.approved_staffing, len(by_est[Establishment.ADMINISTRATIVE]), zh)
             )
         )
     else:
@@ -218,7 +218,7 @@ def _posts_and_staffing_blocks(
                 f"Staff on the register: {len(in_plan)} ({_fte(total_fte)} FTE), of which "
                 + ", ".join(parts)
                 + "."
-                + _approved_en(department.approved_staffing, len(by_est[Establishment.ADMINISTRATIVE]))
+                + _approved(department.approved_staffing, len(by_est[Establishment.ADMINISTRATIVE]), zh)
             )
         )
     headers = (
@@ -252,28 +252,20 @@ def _posts_and_staffing_blocks(
     return out
 
 
-def _approved_zh(approved: int | None, people: int) -> str:
+def _approved(approved: int | None, people: int, zh: bool) -> str:
     """核定行政编制 against the people on 行政编制: 事业编制 and other staff are not counted against
     a department's approved administrative staffing."""
     if approved is None:
         return ""
-    if people <= approved:
-        gap = f"空编{approved - people}名" if people < approved else "满编"
-    else:
-        gap = f"超编{people - approved}名"
-    return f"核定行政编制{approved}名，{gap}。"
-
-
-def _approved_en(approved: int | None, people: int) -> str:
-    if approved is None:
-        return ""
     if people < approved:
-        gap = f"{approved - people} vacant"
+        gap = (f"空编{approved - people}名", f"{approved - people} vacant")
     elif people == approved:
-        gap = "fully staffed"
+        gap = ("满编", "fully staffed")
     else:
-        gap = f"{people - approved} over it"
-    return f" Approved administrative staffing: {approved}; {gap}."
+        gap = (f"超编{people - approved}名", f"{people - approved} over it")
+    if zh:
+        return f"核定行政编制{approved}名，{gap[0]}。"
+    return f" Approved administrative staffing: {approved}; {gap[1]}."
 
 
 def _annex_blocks(plan: Plan, department: Department, zh: bool) -> list[Block]:
