@@ -3,6 +3,10 @@ and the names proposed for sections; both must say what the plan does."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from builders import duty, person, scenario, section
+
 from restructure.domain import Function, PlanSection, Scenario, SectionKind
 from restructure.explain import duty_reasons
 from restructure.generate import generate_department
@@ -95,3 +99,28 @@ def test_every_stage_has_a_label_in_both_languages():
 
     for stage, zh in STAGE_ZH.items():
         assert value_label(stage, "zh") == zh and value_label(stage, "en") == STAGE_EN[stage]
+
+
+def test_two_related_lines_name_a_section_with_one_conjunction():
+    from restructure.model.extract import _propose_name
+
+    # 森林防火 brings the most work; the forestry line, whose own name has a 和, comes second
+    sc = scenario(
+        [section("S1", "森林防火科"), section("S2", "林业资源管理科")],
+        [
+            duty("D1", "S1", 1.2, group="森林草原防火"),
+            duty("D2", "S2", 1.0, group="林业资源和湿地保护"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief")],
+    )
+    sc = replace(
+        sc, objective=replace(sc.objective, related_groups=(("森林草原防火", "林业资源和湿地保护"),))
+    )
+    merged = {
+        "kind": SectionKind.BASIC,
+        "key_task": None,
+        "main": Function.BUSINESS,
+        "duties": ("D1", "D2"),
+        "successor_of": ("S1", "S2"),
+    }
+    assert _propose_name(prepare(sc), merged) == "森林草原防火、林业资源和湿地保护科"

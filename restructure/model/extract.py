@@ -173,7 +173,7 @@ def _propose_name(inst: Instance, r: dict) -> str:
             and by_group[ranked[1]] >= 0.5 * by_group[name]
             and _related(inst, name, ranked[1])
         ):
-            name = f"{name.rstrip('科室队')}和{ranked[1]}"
+            name = _joined(name.rstrip("科室队"), ranked[1])
         return name if name.endswith(("科", "室", "队")) else f"{name}科"
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
 
@@ -194,6 +194,12 @@ def _function_name(dept: Department, duties: tuple[str, ...], main: Function) ->
         return name
     second = max(others, key=lambda f: (work[f], -_NAMED_BY_FUNCTION.index(f)))
     return f"{name.rstrip('科')}和{SECTION_NAME_BY_FUNCTION[second]}"
+
+
+def _joined(first: str, second: str) -> str:
+    """Two lines in one section name: 甲和乙, but 甲、乙和丙 when a line already has its own 和
+    (森林草原防火、林业资源和湿地保护科, not 森林草原防火和林业资源和湿地保护科)."""
+    return f"{first}、{second}" if "和" in first or "和" in second else f"{first}和{second}"
 
 
 def _related(inst: Instance, a: str, b: str) -> bool:
