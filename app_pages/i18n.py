@@ -89,6 +89,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "weight_skills": ("专业匹配", "Skills"),
     "weight_posts": ("职务变动", "Posts"),
     "weight_structure": ("科室设置充分", "Structure"),
+    "weight_span": ("科室规模适度", "Section size"),
+    "span_ratio": ("科室规模上限（平均的倍数）", "Section size ceiling (× average)"),
+    "span_ratio_help": (
+        "一个科室的人数超过平均科室人数的此倍数，超出的每人按“科室规模适度”权重计入（`objective.span_ratio`）。"
+        "整建制合并科室不计调整成本，此项防止把多个科室并成一个过大的科室。",
+        "People in a section beyond this many times the average section size each cost the section-size "
+        "weight (`objective.span_ratio`). Merging whole sections moves nobody; this keeps a plan from "
+        "folding many sections into one.",
+    ),
     "balance_band": ("均衡容差（±）", "Balance band (±)"),
     "balance_band_help": (
         "人均工作量在全局平均的±此比例以内视为均衡，不计成本；超出部分按“工作量均衡”权重计入（`objective.balance_band`）。",

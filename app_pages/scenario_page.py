@@ -41,7 +41,7 @@ BOOL_RULES: tuple[str, ...] = (
     "separate_stages",
     "dynamic_for_key_tasks_only",
 )
-WEIGHTS: tuple[str, ...] = ("balance", "cohesion", "disruption", "skills", "posts", "structure")
+WEIGHTS: tuple[str, ...] = ("balance", "cohesion", "disruption", "skills", "posts", "structure", "span")
 
 
 def pick_source() -> None:
@@ -199,7 +199,7 @@ def rules_form(sc: Scenario, lang: str) -> None:
             placeholder=t("choose"),
         )
         st.markdown(f"**{t('weights_heading')}**")
-        cols = st.columns(6)
+        cols = st.columns(len(WEIGHTS))
         for i, key in enumerate(WEIGHTS):
             current = shown[f"objective.{key}"] = float(getattr(w, key))
             values[f"objective.{key}"] = cols[i].number_input(
@@ -213,9 +213,20 @@ def rules_form(sc: Scenario, lang: str) -> None:
                 help=f"`objective.{key}`",
             )
         band = shown["objective.balance_band"] = float(w.balance_band)
-        band_col, related_col = st.columns([1, 3])
+        band_col, ratio_col, related_col = st.columns([1, 1, 3])
         values["objective.balance_band"] = _share_input(
             band_col, t("balance_band"), band, f"balance_band_{gen}", t("balance_band_help")
+        )
+        ratio = shown["objective.span_ratio"] = float(w.span_ratio)
+        values["objective.span_ratio"] = ratio_col.number_input(
+            t("span_ratio"),
+            min_value=1.0,
+            max_value=max(10.0, ratio),
+            value=ratio,
+            step=0.5,
+            format="%g",
+            key=f"span_ratio_{gen}",
+            help=t("span_ratio_help"),
         )
         shown["objective.related_groups"] = [list(g) for g in w.related_groups]
         lines = sorted({d.group for d in sc.department.duties if d.group})

@@ -249,6 +249,7 @@ def soft_terms(
         "skills": k["skill_gaps"],
         "posts": k["post_changes"] + k["vacant_chief_posts"] + k["vacant_deputy_posts"],
         "structure": max(0, section_target(scenario) - len(secs)) if scenario is not None else 0,
+        "span": span_excess(scenario, secs) if scenario is not None else 0,
     }
 
 
@@ -323,6 +324,20 @@ def section_target(scenario: Scenario) -> int:
     if r.keep_leadership_posts:
         target = min(target, dept.chief_posts)
     return max(1, min(target, len(dept.staff) // max(1, r.min_section_staff), len(dept.duties)))
+
+
+def span_ceiling(scenario: Scenario) -> int:
+    """The most people a section holds before the ``span`` goal counts it too large: span_ratio
+    times the average section (staff over ``section_target``), rounded up. Why: merging whole
+    sections moves nobody, so nothing else stops a plan from folding six sections into one."""
+    average = Fraction(len(scenario.department.staff), section_target(scenario))
+    return math.ceil(exact(scenario.objective.span_ratio) * average)
+
+
+def span_excess(scenario: Scenario, secs: Iterable[PlanSection]) -> int:
+    """People beyond ``span_ceiling``, summed over sections (the ``span`` goal's amount)."""
+    ceiling = span_ceiling(scenario)
+    return sum(max(0, len(s.staff) - ceiling) for s in secs)
 
 
 # ---------------------------------------------------------------------------------------

@@ -280,6 +280,16 @@ class Weights:
         "merges. The solver reaches as many sections as it can first, then optimises the rest; 0 = off",
         default=30,
     )
+    span: float = doc(
+        "points per person a section holds beyond span_ratio x the average section size (added): merging "
+        "whole sections moves nobody, so without it one section could absorb half a department",
+        default=2,
+    )
+    span_ratio: float = doc(
+        "a section larger than this many times the average section size (staff over the number of sections "
+        "the caps allow) is too large (管理幅度过大, added)",
+        default=2.0,
+    )
     balance_band: float = doc(
         "workload per FTE within ± this share of the average counts as even (added): balance costs only "
         "the FTE beyond it; 0 = every deviation counts",
@@ -329,6 +339,7 @@ def weights_dict(w: Weights) -> dict[str, float]:
         "skills": w.skills,
         "posts": w.posts,
         "structure": w.structure,
+        "span": w.span,
     }
 
 

@@ -77,6 +77,7 @@ TERMS: dict[str, tuple[str, str, str, str]] = {
     "skills": ("专业匹配", "skills", "项技能缺口", "skill gaps"),
     "posts": ("职务变动", "posts", "人次职务变动或职位空缺", "post changes and vacant posts"),
     "structure": ("科室设置充分", "structure", "个科室缺口", "sections short of what the posts allow"),
+    "span": ("科室规模适度", "section size", "人超出科室规模上限", "people beyond the section size ceiling"),
 }
 
 KPIS: dict[str, tuple[str, str]] = {

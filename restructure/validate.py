@@ -784,7 +784,11 @@ RULE_SETTINGS: dict[str, Setting] = {
 }
 PIN_SETTINGS: dict[str, Setting] = {"keep_sections": Setting("ids"), "duty_sections": Setting("id_map")}
 OBJECTIVE_SETTINGS: dict[str, Setting] = {
-    **{k: Setting("float", 0) for k in ("balance", "cohesion", "disruption", "skills", "posts", "structure")},
+    **{
+        k: Setting("float", 0)
+        for k in ("balance", "cohesion", "disruption", "skills", "posts", "structure", "span")
+    },
+    "span_ratio": Setting("float", 1),
     "balance_band": Setting("float", 0, 1),
     "related_groups": Setting("name_groups"),
 }

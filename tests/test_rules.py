@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from builders import duty, key_task, person, scenario, section, staff_for, with_rules
 
-from restructure.check import check_plan, check_sections, soft_terms, today_sections
+from restructure.check import check_plan, check_sections, soft_terms, span_ceiling, today_sections
 from restructure.domain import Pins, Rules, Status
 from restructure.model import hints
 from restructure.model.build import build
@@ -515,3 +515,36 @@ def test_a_new_duty_and_a_new_hire_are_placed_not_moved():
     from restructure.export.tables import value_label
 
     assert [value_label(k, "zh") for k in ("duty_new", "staff_new")] == ["新增职责", "新进人员"]
+
+
+def test_span_keeps_two_large_sections_from_merging_into_one_too_large():
+    # one merge is needed. Lines A and B are akin, so merging 甲科 (6 people) and 乙科 (5) saves a
+    # cohesion split (5 points); but 11 people is one above twice the average section (15 people
+    # over 3 sections: 5, ceiling 10), which costs 10 points at a span weight of 10
+    secs = [section("S1", "甲科"), section("S2", "乙科"), section("S3", "丙科"), section("S4", "丁科")]
+    duties = [
+        duty("D1", "S1", 3.0, group="A"),
+        duty("D2", "S1", 3.0, group="A"),
+        duty("D3", "S2", 2.5, group="B"),
+        duty("D4", "S2", 2.5, group="B"),
+        duty("D5", "S3", 1.5, group="C"),
+        duty("D6", "S4", 1.5, group="D"),
+    ]
+    staff = staff_for("S1", 6) + staff_for("S2", 5) + staff_for("S3", 2) + staff_for("S4", 2)
+    rules = Rules(
+        **{**LOOSE, "max_basic_sections": 3, "max_dynamic_sections": 0, "keep_leadership_posts": False}
+    )
+    base = scenario(secs, duties, staff, rules=rules)
+    akin = replace(base, objective=replace(base.objective, related_groups=(("A", "B"),), span=0))
+    sized = replace(akin, objective=replace(akin.objective, span=10))
+    assert span_ceiling(sized) == 10  # 15 people over 3 sections is 5; twice that
+
+    def merged(sc):
+        plan = solve(sc)
+        report = assert_valid(sc, plan)
+        assert report.terms["span"] == sum(max(0, len(s.staff) - 10) for s in plan.sections)
+        assert plan.terms["span"] == sc.objective.span * report.terms["span"]
+        return set(next(s for s in plan.sections if len(s.successor_of) == 2).successor_of)
+
+    assert merged(akin) == {"S1", "S2"}  # free of span: the akin lines merge into 11 people
+    assert merged(sized) == {"S3", "S4"}  # 1 person over costs 10 points, more than the split

@@ -1,4 +1,5 @@
-"""People per section and how many may change section (轮岗交流 within a cap)."""
+"""People per section and how many may change section (轮岗交流 within a cap); the soft
+``span`` goal: no section far above the average size."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 
 from ortools.sat.python import cp_model
 
+from restructure.check import span_ceiling
 from restructure.domain import exact
 from restructure.model.instance import Instance
 from restructure.model.variables import Guard, Penalty, Vars
@@ -43,4 +45,14 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
                 f"at most {percent(r.max_staff_moves)} of movable staff ({cap}) may change section",
             )
         )
-    return []
+    # span: people beyond the ceiling, per section (merging whole sections moves nobody, so
+    # disruption alone let 公安局 fold six 大队 into one section of 80 people)
+    ceiling = span_ceiling(inst.scenario)
+    total = sum(c.size for c in inst.classes)
+    excess = []
+    if ceiling < total:
+        for k in K:
+            over = m.new_int_var(0, total - ceiling, f"span_over[{k}]")
+            m.add(over >= v.heads(k) - ceiling)
+            excess.append(over)
+    return [Penalty("span", sum(excess))]
