@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from restructure.check import check_sections, compute_kpis, section_target
+from restructure.check import check_sections, compute_kpis, section_target, soft_terms
 from restructure.model import hints
 from restructure.model.extract import sections_from_values
 from restructure.model.instance import prepare
@@ -25,6 +25,8 @@ def test_starting_plan_keeps_every_rule(path):
     violated = [f for f in check_sections(sc, sections) if f.status == "violated"]
     assert not violated, [(f.rule, f.instance, f.en) for f in violated]
     assert len(sections) == section_target(sc)
+    # merges stay under the span ceiling (公安局's sketch once had a section of 56, ceiling 42)
+    assert soft_terms(sc.department, sections, sc)["span"] == 0
     # people follow their duties: a start, not a reshuffle
     kpis = compute_kpis(sc.department, sections)
     assert kpis["staff_moved"] <= 0.5 * len(sc.department.staff)

@@ -5,7 +5,8 @@ structure, or a previous plan (so a re-solve after a pin stays close to what the
 
 1. how many sections: what the caps, chief posts and staff pay for (``check.section_target``);
 2. merges: the support sections into one, then the smallest section into its most similar
-   partner until the basic sections fit (never two stages of one chain, never items kept apart);
+   partner until the basic sections fit (never two stages of one chain, never items kept apart;
+   a partner that keeps the merged section under the ``span`` ceiling before a more similar one);
    when more sections are wanted than today's give, the largest business line is split off;
 3. forced moves: each live key task's duties into a dynamic section of its own, each
    single-section function (综合保障, 集中许可) to the section already holding most of it, duties
@@ -29,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from restructure.check import section_target
+from restructure.check import section_target, span_ceiling
 from restructure.domain import NONBUSINESS_FUNCTIONS, Function, Plan, Rank, SectionKind
 from restructure.model.instance import Instance, Layout
 
@@ -145,6 +146,12 @@ def _merge_sections(inst: Instance, draft: _Draft) -> tuple[dict[str, int], list
     def load(g: list[str]) -> int:
         return sum(inst.work[i] for i in duties(g))
 
+    def heads(g: list[str]) -> int:
+        return sum(inst.classes[c].size for s in g for c in inst.classes_of_today[s])
+
+    # the span goal's ceiling: a merge that stays under it is preferred to a more similar one
+    ceiling = span_ceiling(inst.scenario) if inst.scenario.objective.span > 0 else None
+
     # a line is akin to itself and to the lines the planner named as related to it
     kin = {(g, g) for d in inst.duties if (g := d.group)}
     for names in inst.scenario.objective.related_groups:
@@ -172,7 +179,8 @@ def _merge_sections(inst: Instance, draft: _Draft) -> tuple[dict[str, int], list
                 alike = main_g is main_a or (
                     main_g in NONBUSINESS_FUNCTIONS and main_a in NONBUSINESS_FUNCTIONS
                 )
-                return (not _conflicts(inst, duties(a), duties(g)), shared, alike, -load(g), g[0])
+                fits = ceiling is None or heads(a) + heads(g) <= ceiling
+                return (not _conflicts(inst, duties(a), duties(g)), fits, shared, alike, -load(g), g[0])
 
             b = max((g for g in groups if g is not a), key=similarity)
         groups.remove(a)
