@@ -89,6 +89,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "weight_skills": ("专业匹配", "Skills"),
     "weight_posts": ("职务变动", "Posts"),
     "weight_structure": ("科室设置充分", "Structure"),
+    "objective_heading": ("目标分解", "Objective breakdown"),
+    "objective_goal": ("目标", "Goal"),
+    "objective_amount": ("数量", "Amount"),
+    "objective_points": ("计分", "Points"),
+    "objective_total": ("合计（目标值）", "Total (objective)"),
     "weight_span": ("科室规模适度", "Section size"),
     "span_ratio": ("科室规模上限（平均的倍数）", "Section size ceiling (× average)"),
     "span_ratio_help": (

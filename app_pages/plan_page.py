@@ -20,10 +20,11 @@ from app_pages.widgets import (
     show_problems,
     solver_line,
     table_frame,
+    uniform_frame,
 )
 from restructure.check import check_plan, today_sections
 from restructure.domain import Plan, Scenario, Status
-from restructure.export.tables import display_tables, for_people
+from restructure.export.tables import display_tables, for_people, objective_notes, objective_rows
 from restructure.scenario import effective_settings
 
 
@@ -79,6 +80,30 @@ def side_by_side(plan: Plan, sc: Scenario, lang: str) -> None:
         with column:
             st.altair_chart(load_chart(frame, deviation, x_max), width="stretch", height=chart_height(rows))
     st.caption(t("load_caption", dev=deviation))
+    objective_table(plan, sc, lang)
+
+
+def objective_table(plan: Plan, sc: Scenario, lang: str) -> None:
+    """目标分解: each soft goal's amount and points, adding up to the objective."""
+    st.markdown(f"**{t('objective_heading')}**")
+    rows = [
+        {
+            t("objective_goal"): r["label"],
+            t("objective_amount"): "–" if r["amount"] is None else f"{r['amount']:g} {r['unit']}",
+            t("objective_points"): r["points"],
+        }
+        for r in objective_rows(plan, lang)
+    ]
+    rows.append(
+        {
+            t("objective_goal"): t("objective_total"),
+            t("objective_amount"): "",
+            t("objective_points"): sum(plan.terms.values()),
+        }
+    )
+    st.dataframe(uniform_frame(rows), hide_index=True, key="objective_table")
+    for note in objective_notes(plan, sc, lang):
+        st.caption(note)
 
 
 def no_plan(plan: Plan, sc: Scenario, lang: str) -> None:

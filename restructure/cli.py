@@ -818,8 +818,9 @@ EXIT_REJECTED = 5
 
 def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -> None:
     from restructure.check import today_sections
+    from restructure.export.tables import objective_notes, objective_rows
     from restructure.i18n import gap_text
-    from restructure.terms import KPIS, RULES, STATUS, TERMS
+    from restructure.terms import KPIS, RULES, STATUS
 
     zh = lang == "zh"
     dept = scenario.department
@@ -897,19 +898,10 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
     tt = Table(title=_say(lang, "目标分解", "Objective breakdown"))
     for col in (_say(lang, "目标", "goal"), _say(lang, "数量", "amount"), _say(lang, "计分", "points")):
         tt.add_column(col)
-    for key, units in plan.term_units.items():
-        z, e, uz, ue = TERMS[key]
-        tt.add_row(z if zh else e, f"{_num(units)} {uz if zh else ue}", _num(plan.terms.get(key)))
+    for row in objective_rows(plan, lang):
+        tt.add_row(row["label"], f"{_num(row['amount'])} {row['unit']}", _num(row["points"]))
     tt.add_row(_say(lang, "合计（目标值）", "total (objective)"), "", _num(sum(plan.terms.values())))
-    if plan.term_units.get("balance"):
-        from restructure.check import balance_step
-
-        step = f"{balance_step(scenario.department):g}"
-        tt.caption = _say(
-            lang,
-            f"工作量均衡按每个科室超出内带的部分计分，以{step}人年为一档向上取整",
-            f"balance scores each section's excess over the inner band in steps of {step} FTE, rounded up",
-        )
+    tt.caption = "; ".join(objective_notes(plan, scenario, lang)) or None
     console.print(tt)
     binding = [f for f in report.findings if f.status == "binding"]
     if binding:

@@ -196,3 +196,15 @@ def test_reproducible_mode_says_its_limit_is_in_deterministic_units() -> None:
     captions = [c.value for c in at.caption]
     assert f"「{SCIENCE}」，可复现模式：上限 2 个确定性时间单位，实际用时约为其1–3倍" in captions
     assert not any("求解时间上限" in c for c in captions)
+
+
+def test_the_objective_breakdown_adds_up_to_the_objective() -> None:
+    at = solve(load_bundled(new_session()))
+    plan = at.session_state["plan"]
+    breakdown = table(at, "目标", "数量", "计分")
+    assert list(breakdown["目标"])[-1] == "合计（目标值）"
+    points = dict(zip(breakdown["目标"], breakdown["计分"], strict=True))
+    assert points["合计（目标值）"] == plan.solver.objective
+    assert sum(v for k, v in points.items() if k != "合计（目标值）") == plan.solver.objective
+    assert points["科室规模适度"] == plan.terms["span"]
+    assert any(c.value.startswith("科室规模上限7人（平均科室人数的2倍）") for c in at.caption)

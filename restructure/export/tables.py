@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from restructure.domain import Department, Finding, Function, Plan
+from restructure.check import balance_step, span_ceiling
+from restructure.domain import Department, Finding, Function, Plan, Scenario
 from restructure.plan_io import plan_tables
-from restructure.terms import FUNCTION_EN, FUNCTION_ZH, KPIS, RULES, STAGE_EN, STAGE_ZH
+from restructure.terms import FUNCTION_EN, FUNCTION_ZH, KPIS, RULES, STAGE_EN, STAGE_ZH, TERMS
 
 LANGS = ("zh", "en")
 
@@ -286,6 +287,50 @@ def kpi_rows(plan: Plan, lang: str = "zh") -> list[dict[str, Any]]:
         delta = round(new - base, 6) if base is not None and new is not None else None
         rows.append({"kpi": k, "label": kpi_label(k, lang), "baseline": base, "plan": new, "delta": delta})
     return rows
+
+
+def objective_rows(plan: Plan, lang: str = "zh") -> list[dict[str, Any]]:
+    """The objective broken down (目标分解): one row per soft goal the plan records, with its
+    amount in natural units and its points; the points add up to the objective."""
+    i = _lang_index(lang)
+    keys = [k for k in TERMS if k in plan.terms or k in plan.term_units]
+    keys += sorted(k for k in {*plan.terms, *plan.term_units} if k not in TERMS)
+    rows = []
+    for k in keys:
+        names = TERMS.get(k, (k, k, "", ""))
+        rows.append(
+            {
+                "term": k,
+                "label": names[i],
+                "amount": plan.term_units.get(k),
+                "unit": names[2 + i],
+                "points": plan.terms.get(k),
+            }
+        )
+    return rows
+
+
+def objective_notes(plan: Plan, scenario: Scenario, lang: str = "zh") -> list[str]:
+    """How two goals count, in the planner's words: balance in steps of FTE, and the size above
+    which a section pays for the ``span`` goal."""
+    zh = _lang_index(lang) == 0
+    notes = []
+    if plan.term_units.get("balance"):
+        step = f"{balance_step(scenario.department):g}"
+        notes.append(
+            f"工作量均衡按每个科室超出内带的部分计分，以{step}人年为一档向上取整"
+            if zh
+            else f"balance scores each section's excess over the inner band in steps of {step} FTE, rounded up"
+        )
+    if "span" in plan.terms and scenario.objective.span > 0:
+        ceiling, ratio = span_ceiling(scenario), f"{scenario.objective.span_ratio:g}"
+        notes.append(
+            f"科室规模上限{ceiling}人（平均科室人数的{ratio}倍），超出的每人计入“科室规模适度”"
+            if zh
+            else f"section size ceiling {ceiling} people ({ratio} x the average section); each person beyond it "
+            "counts under section size"
+        )
+    return notes
 
 
 def _finding_row(item: Any) -> dict[str, Any]:
