@@ -124,3 +124,29 @@ def test_two_related_lines_name_a_section_with_one_conjunction():
         "successor_of": ("S1", "S2"),
     }
     assert _propose_name(prepare(sc), merged) == "森林草原防火、林业资源和湿地保护科"
+
+
+def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
+    from restructure.model.extract import _propose_name
+
+    # 监所管理 is the largest line, but 经济犯罪侦查 and 禁毒, which the planner calls related,
+    # bring more work together: they name the section
+    sc = scenario(
+        [section("S1", "监所管理大队"), section("S2", "经济犯罪侦查大队"), section("S3", "禁毒大队")],
+        [
+            duty("D1", "S1", 1.0, group="监所管理"),
+            duty("D2", "S2", 0.8, group="经济犯罪侦查"),
+            duty("D3", "S3", 0.6, group="禁毒"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief"), person("P3", "S3", "chief")],
+    )
+    merged = {
+        "kind": SectionKind.BASIC,
+        "key_task": None,
+        "main": Function.BUSINESS,
+        "duties": ("D1", "D2", "D3"),
+        "successor_of": ("S1", "S2", "S3"),
+    }
+    assert _propose_name(prepare(sc), merged) == "监所管理科"
+    akin = replace(sc, objective=replace(sc.objective, related_groups=(("经济犯罪侦查", "禁毒"),)))
+    assert _propose_name(prepare(akin), merged) == "经济犯罪侦查和禁毒科"

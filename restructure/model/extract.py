@@ -165,14 +165,18 @@ def _propose_name(inst: Instance, r: dict) -> str:
         if line:
             by_group[line] += duty.workload_fte
     if by_group:
-        ranked = sorted(sorted(by_group), key=lambda g: -by_group[g])
+        # the lines the planner called related count together: 经侦、禁毒、食药环侦 outweigh 监所管理
+        # and name the section, though 监所管理 alone is the largest line in it
+        families = [[g] for g in by_group]
+        families += [[g for g in names if g in by_group] for names in inst.scenario.objective.related_groups]
+        family = min(
+            (f for f in families if f),
+            key=lambda f: (-sum(by_group[g] for g in f), -len(f), sorted(f)),
+        )
+        ranked = sorted(sorted(family), key=lambda g: -by_group[g])
         name = ranked[0]
         # two related lines of similar size (a merge the planner asked for): both give the name
-        if (
-            len(ranked) > 1
-            and by_group[ranked[1]] >= 0.5 * by_group[name]
-            and _related(inst, name, ranked[1])
-        ):
+        if len(ranked) > 1 and by_group[ranked[1]] >= 0.5 * by_group[name]:
             name = _joined(name.rstrip("科室队"), ranked[1])
         return name if name.endswith(("科", "室", "队")) else f"{name}科"
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
@@ -200,10 +204,6 @@ def _joined(first: str, second: str) -> str:
     """Two lines in one section name: 甲和乙, but 甲、乙和丙 when a line already has its own 和
     (森林草原防火、林业资源和湿地保护科, not 森林草原防火和林业资源和湿地保护科)."""
     return f"{first}、{second}" if "和" in first or "和" in second else f"{first}和{second}"
-
-
-def _related(inst: Instance, a: str, b: str) -> bool:
-    return any(a in names and b in names for names in inst.scenario.objective.related_groups)
 
 
 def _unique(names: list[str]) -> list[str]:
