@@ -18,6 +18,7 @@ from restructure.domain import Department, Plan
 from restructure.export.tables import KPI_LABELS, kpi_label
 from restructure.plan_io import neutralise_formula, read_plan
 from restructure.store import RunStore
+from restructure.terms import TERMS
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,11 @@ def kpi_comparison(
     """One row per KPI: each plan's value, and for the others the change against ``plans[reference]``.
 
     Besides the contract KPIs: status, objective and solve seconds, so a reader sees at once
-    whether a variant is even comparable (an infeasible plan has no KPIs).
+    whether a variant is even comparable (an infeasible plan has no KPIs), and the objective's
+    points per soft goal (``points:balance`` ...), so a reader sees where two objectives differ.
     """
     if not plans:
         return []
-    ref = plans[reference].plan
     rows: list[dict[str, Any]] = [
         {"kpi": "status", "label": "状态" if lang == "zh" else "status"}
         | {lp.label: lp.plan.status.value for lp in plans},
@@ -77,20 +78,35 @@ def kpi_comparison(
         {"kpi": "seconds", "label": "求解秒数" if lang == "zh" else "seconds"}
         | {lp.label: round(lp.plan.solver.seconds, 2) for lp in plans},
     ]
+    zh = lang == "zh"
+    present = {k for lp in plans for k in lp.plan.terms}
+    for key in [k for k in TERMS if k in present] + sorted(present - set(TERMS)):
+        name = TERMS[key][0 if zh else 1] if key in TERMS else key
+        label = f"计分：{name}" if zh else f"points: {name}"
+        rows.append(
+            _compared(f"points:{key}", label, [lp.plan.terms.get(key) for lp in plans], plans, reference)
+        )
     for key in kpi_keys(plans):
-        row: dict[str, Any] = {"kpi": key, "label": kpi_label(key, lang)}
-        base = ref.kpis.get(key)
-        for i, lp in enumerate(plans):
-            value = lp.plan.kpis.get(key)
-            row[lp.label] = value
-            if i != reference:
-                row[f"Δ {lp.label}"] = (
-                    round(value - base, 6)
-                    if isinstance(value, int | float) and isinstance(base, int | float)
-                    else None
-                )
-        rows.append(row)
+        values = [lp.plan.kpis.get(key) for lp in plans]
+        rows.append(_compared(key, kpi_label(key, lang), values, plans, reference))
     return rows
+
+
+def _compared(
+    key: str, label: str, values: list[Any], plans: Sequence[LabeledPlan], reference: int
+) -> dict[str, Any]:
+    """One comparison row: each plan's value and, for the others, the change against the reference."""
+    row: dict[str, Any] = {"kpi": key, "label": label}
+    base = values[reference]
+    for i, (lp, value) in enumerate(zip(plans, values, strict=True)):
+        row[lp.label] = value
+        if i != reference:
+            row[f"Δ {lp.label}"] = (
+                round(value - base, 6)
+                if isinstance(value, int | float) and isinstance(base, int | float)
+                else None
+            )
+    return row
 
 
 def comparison_columns(plans: Sequence[LabeledPlan], reference: int = 0) -> list[str]:

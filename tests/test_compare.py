@@ -113,6 +113,15 @@ def test_kpi_comparison_gives_deltas_against_the_reference(plan):
     assert comparison_columns(plans, reference=1) == ["kpi", "label", "A", "Δ A", "B"]
 
 
+def test_kpi_comparison_shows_where_two_objectives_differ(plan):
+    other = dataclasses.replace(plan, terms={**plan.terms, "disruption": plan.terms["disruption"] + 4})
+    rows = {r["kpi"]: r for r in kpi_comparison([LabeledPlan("A", plan), LabeledPlan("B", other)])}
+    assert rows["points:disruption"]["label"] == "计分：调整幅度"
+    assert rows["points:disruption"]["Δ B"] == 4 and rows["points:balance"]["Δ B"] == 0
+    # the points of the goals add up to each plan's objective
+    assert sum(r["A"] for k, r in rows.items() if k.startswith("points:")) == plan.solver.objective
+
+
 def test_plans_load_from_file_folder_and_store(tmp_path, plan):
     store = RunStore(tmp_path / "runs.sqlite")
     rid = store.add_run(plan, label="第一稿")
