@@ -86,7 +86,7 @@ def test_exports_are_files_a_planner_can_open(store: Path, monkeypatch: pytest.M
     assert labels == {"Excel 工作簿", "CSV 压缩包", "plan.json", "三定草稿（Word）"}
     wb = load_workbook(io.BytesIO(last_served(served, "plan.xlsx")), read_only=True)
     try:
-        assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "指标", "规则检查"]
+        assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "指标", "目标分解", "规则检查"]
     finally:
         wb.close()
     with zipfile.ZipFile(io.BytesIO(last_served(served, "plan_tables.zip"))) as z:

@@ -39,7 +39,7 @@ START_TIMEOUT_S = 60
 SOLVE_TIMEOUT_MS = 45_000
 VIEW_WIDTH, VIEW_HEIGHT = 1500, 1000
 MAX_SHOT_HEIGHT = 6000
-WORKBOOK_SHEETS = {"科室", "职责", "人员与岗位", "变更清单", "指标", "规则检查"}
+WORKBOOK_SHEETS = {"科室", "职责", "人员与岗位", "变更清单", "指标", "目标分解", "规则检查"}
 
 
 def _unavailable(reason: str) -> None:

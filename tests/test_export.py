@@ -50,7 +50,7 @@ def _golden(name: str, text: str) -> None:
     assert text == path.read_bytes().decode("utf-8")
 
 
-@pytest.mark.parametrize("table", ["sections", "duties", "staff", "changes", "kpis"])
+@pytest.mark.parametrize("table", ["sections", "duties", "staff", "changes", "kpis", "objective"])
 def test_csv_set_matches_golden(tmp_path, dept, plan, table):
     export_plan(plan, dept, tmp_path, formats=("csv",))
     _golden(f"zh_{table}.csv", (tmp_path / f"{table}.csv").read_bytes().decode("utf-8-sig"))
@@ -122,7 +122,7 @@ def test_docx_draft_has_title_sections_and_annex(dept, plan):
 def test_xlsx_is_readable_as_opened(dept, plan):
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept)))
     # every sheet name in Chinese, the KPI sheet too
-    assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "指标"]
+    assert wb.sheetnames == ["科室", "职责", "人员与岗位", "变更清单", "指标", "目标分解"]
     ws = wb["科室"]
     assert ws.freeze_panes == "A2"
     assert all(c.font.bold for c in ws[1])
@@ -140,7 +140,7 @@ def test_xlsx_is_readable_as_opened(dept, plan):
 
 def test_xlsx_english_headers(dept, plan):
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(plan, dept, lang="en")))
-    assert wb.sheetnames == ["Sections", "Duties", "Staff & posts", "Changes", "KPI"]
+    assert wb.sheetnames == ["Sections", "Duties", "Staff & posts", "Changes", "KPI", "Objective breakdown"]
     assert [c.value for c in wb["Sections"][1]][:2] == ["Section code", "Section name"]
     assert wb["Sections"]["C2"].value == "basic section"
 

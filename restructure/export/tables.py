@@ -26,6 +26,7 @@ TABLE_TITLES: dict[str, tuple[str, str]] = {
     "staff": ("人员与岗位", "Staff & posts"),
     "changes": ("变更清单", "Changes"),
     "kpis": ("指标", "KPI"),
+    "objective": ("目标分解", "Objective breakdown"),
     "checks": ("规则检查", "Checks"),
 }
 
@@ -100,6 +101,13 @@ HEADERS: dict[str, dict[str, tuple[str, str]]] = {
         "plan": ("方案", "Plan"),
         "delta": ("变化", "Change"),
     },
+    "objective": {
+        "term": ("目标代码", "Goal code"),
+        "label": ("目标", "Goal"),
+        "amount": ("数量", "Amount"),
+        "unit": ("单位", "Unit"),
+        "points": ("计分", "Points"),
+    },
     "checks": {
         "rule": ("规则", "Rule"),
         "instance": ("对象", "Instance"),
@@ -143,6 +151,7 @@ CODED_COLUMNS: dict[str, frozenset[str]] = {
     "staff": frozenset({"rank", "establishment", "post"}),
     "changes": frozenset({"kind"}),
     "kpis": frozenset(),
+    "objective": frozenset(),
     "checks": frozenset({"rule", "status"}),
 }
 
@@ -180,6 +189,7 @@ NUMBER_FORMATS: dict[str, dict[str, str]] = {
     "staff": {"capacity_fte": FTE_FORMAT},
     "changes": {},
     "kpis": {"baseline": RATIO_FORMAT, "plan": RATIO_FORMAT, "delta": RATIO_FORMAT},
+    "objective": {"amount": "0.####", "points": FTE_FORMAT},
     "checks": {},
 }
 
@@ -474,7 +484,8 @@ def display_tables(
     pseudonymise: bool = False,
     checks: Any = None,
 ) -> dict[str, Table]:
-    """sections, duties, staff, changes, kpis (and checks when given) ready to write in any format."""
+    """sections, duties, staff, changes, kpis, objective (and checks when given) ready to write in
+    any format."""
     _lang_index(lang)
     redact = make_redactor(department, lang) if pseudonymise else (lambda v: v)
     raw = plan_tables(plan, department)
@@ -482,6 +493,7 @@ def display_tables(
         # No structure: the department's duties and staff would all read "unassigned"; show none.
         raw = {"sections": [], "duties": [], "staff": [], "changes": raw["changes"]}
     raw["kpis"] = kpi_rows(plan, lang)
+    raw["objective"] = objective_rows(plan, lang)
     if checks is not None:
         raw["checks"] = check_rows(checks)
     return {key: _make_table(key, rows, lang, redact) for key, rows in raw.items()}
