@@ -95,7 +95,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "objective_points": ("计分", "Points"),
     "objective_total": ("合计（目标值）", "Total (objective)"),
     "weight_span": ("科室规模适度", "Section size"),
-    "span_ratio": ("科室规模上限（平均的倍数）", "Section size ceiling (× average)"),
+    "span_ratio": ("规模上限（倍）", "Size ceiling (× avg)"),
     "span_ratio_help": (
         "一个科室的人数超过平均科室人数的此倍数，超出的每人按“科室规模适度”权重计入（`objective.span_ratio`）。"
         "整建制合并科室不计调整成本，此项防止把多个科室并成一个过大的科室。",

@@ -220,6 +220,23 @@ def test_balance_band_edit_becomes_the_one_change_and_reaches_the_toml(
     assert saved["objective"]["balance_band"] == pytest.approx(0.05)
 
 
+def test_section_size_weight_and_ceiling_edits_reach_the_scenario_and_the_toml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    served = capture_downloads(monkeypatch)
+    at = load_bundled(new_session(), time_limit=None)
+    ratio = by_label(at.number_input, "规模上限（倍）")
+    assert ratio.value == pytest.approx(2.0) and ratio.min == 1.0
+    ratio.set_value(3.0)
+    by_label(at.number_input, "科室规模适度").set_value(5.0)
+    submit(at, "应用修改")
+    objective = at.session_state["scenario"].objective
+    assert (objective.span_ratio, objective.span) == (3.0, 5.0)
+    assert set(at.session_state["overrides"]) == {"objective.span_ratio", "objective.span"}
+    saved = served_toml(served)
+    assert (saved["objective"]["span_ratio"], saved["objective"]["span"]) == (3.0, 5.0)
+
+
 def test_related_business_lines_are_typed_one_set_per_line_and_checked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
