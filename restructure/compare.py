@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from restructure.domain import Department, Plan
-from restructure.export.tables import KPI_LABELS, kpi_label
+from restructure.export.tables import KPI_LABELS, kpi_label, term_label
 from restructure.plan_io import neutralise_formula, read_plan
 from restructure.store import RunStore
 from restructure.terms import TERMS
@@ -78,11 +78,10 @@ def kpi_comparison(
         {"kpi": "seconds", "label": "求解秒数" if lang == "zh" else "seconds"}
         | {lp.label: round(lp.plan.solver.seconds, 2) for lp in plans},
     ]
-    zh = lang == "zh"
     present = {k for lp in plans for k in lp.plan.terms}
     for key in [k for k in TERMS if k in present] + sorted(present - set(TERMS)):
-        name = TERMS[key][0 if zh else 1] if key in TERMS else key
-        label = f"计分：{name}" if zh else f"points: {name}"
+        name = term_label(key, lang)
+        label = f"计分：{name}" if lang == "zh" else f"points: {name}"
         rows.append(
             _compared(f"points:{key}", label, [lp.plan.terms.get(key) for lp in plans], plans, reference)
         )

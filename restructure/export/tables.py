@@ -299,6 +299,11 @@ def kpi_rows(plan: Plan, lang: str = "zh") -> list[dict[str, Any]]:
     return rows
 
 
+def term_label(key: str, lang: str) -> str:
+    """A soft goal's name in the planner's language (工作量均衡 / balance); unknown keys as they are."""
+    return TERMS[key][_lang_index(lang)] if key in TERMS else key
+
+
 def objective_rows(plan: Plan, lang: str = "zh") -> list[dict[str, Any]]:
     """The objective broken down (目标分解): one row per soft goal the plan records, with its
     amount in natural units and its points; the points add up to the objective."""
@@ -307,13 +312,12 @@ def objective_rows(plan: Plan, lang: str = "zh") -> list[dict[str, Any]]:
     keys += sorted(k for k in {*plan.terms, *plan.term_units} if k not in TERMS)
     rows = []
     for k in keys:
-        names = TERMS.get(k, (k, k, "", ""))
         rows.append(
             {
                 "term": k,
-                "label": names[i],
+                "label": term_label(k, lang),
                 "amount": plan.term_units.get(k),
-                "unit": names[2 + i],
+                "unit": TERMS[k][2 + i] if k in TERMS else "",
                 "points": plan.terms.get(k),
             }
         )
