@@ -150,3 +150,34 @@ def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
     assert _propose_name(prepare(sc), merged) == "监所管理科"
     akin = replace(sc, objective=replace(sc.objective, related_groups=(("经济犯罪侦查", "禁毒"),)))
     assert _propose_name(prepare(akin), merged) == "经济犯罪侦查和禁毒科"
+
+
+def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing():
+    from restructure.model.extract import _propose_name
+
+    # licensing is spread over 户政 and 交警 (车驾管): the 户政 section's licensing is its largest
+    # function but only 40 % of the department's licensing, so the section keeps its line's name;
+    # three such sections used to come out as 行政许可一科、二科、三科
+    sc = scenario(
+        [section("S1", "户政管理大队"), section("S2", "交通警察大队")],
+        [
+            duty("D1", "S1", 0.8, group="户政管理", function="licensing"),
+            duty("D2", "S1", 0.5, group="户政管理"),
+            duty("D3", "S2", 1.2, group="道路交通管理", function="licensing"),
+            duty("D4", "S2", 2.0, group="道路交通管理"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief")],
+    )
+    inst = prepare(sc)
+
+    def section_of(duties: tuple[str, ...], successor: str) -> dict:
+        return {
+            "kind": SectionKind.BASIC,
+            "key_task": None,
+            "main": Function.LICENSING,
+            "duties": duties,
+            "successor_of": (successor,),
+        }
+
+    assert _propose_name(inst, section_of(("D1", "D2"), "S1")) == "户政管理大队"
+    assert _propose_name(inst, section_of(("D1", "D3"), "S1")) == "行政许可科"

@@ -146,7 +146,7 @@ def _propose_name(inst: Instance, r: dict) -> str:
         base = kt.name if kt else r["key_task"]
         return base if base.endswith(("科", "室", "专班")) else f"{base}专班"
     main = r["main"]
-    if main in _NAMED_BY_FUNCTION:
+    if main in _NAMED_BY_FUNCTION and _holds_most(dept, r["duties"], main):
         return _function_name(dept, r["duties"], main)
     total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
     # one predecessor that brought most of the work: keep its name (planners know it)
@@ -185,14 +185,28 @@ def _propose_name(inst: Instance, r: dict) -> str:
 _NAMED_BY_FUNCTION = (Function.SUPPORT, Function.POLICY, Function.LICENSING)
 
 
+def _holds_most(dept: Department, duties: tuple[str, ...], function: Function) -> bool:
+    """Whether these duties are more than half of the department's work of ``function``. Only
+    then may the section carry the function's name: a section with a third of the licensing work
+    is no 行政许可科 (the rest is licensed elsewhere), and three such would be 行政许可一科、二科、三科."""
+    total = sum(d.workload_fte for d in dept.duties if d.function is function)
+    held = sum(dept.duty(d).workload_fte for d in duties if dept.duty(d).function is function)
+    return held > 0.5 * total
+
+
 def _function_name(dept: Department, duties: tuple[str, ...], main: Function) -> str:
     """综合保障科, 政策法规科, 行政许可科; when a second of these functions brings at least half as
-    much work as the main one (a merge of 政策法规科 into 行政许可科), both: 行政许可和政策法规科."""
+    much work as the main one (a merge of 政策法规科 into 行政许可科) and is mostly held here as
+    well, both: 行政许可和政策法规科."""
     work: dict[Function, float] = defaultdict(float)
     for d in duties:
         duty = dept.duty(d)
         work[duty.function] += duty.workload_fte
-    others = [f for f in _NAMED_BY_FUNCTION if f is not main and work[f] >= 0.5 * work[main]]
+    others = [
+        f
+        for f in _NAMED_BY_FUNCTION
+        if f is not main and work[f] >= 0.5 * work[main] and _holds_most(dept, duties, f)
+    ]
     name = SECTION_NAME_BY_FUNCTION[main]
     if not others:
         return name
