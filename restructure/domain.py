@@ -43,7 +43,10 @@ class Function(StrEnum):
 
 # Order used to break ties when a section's main function is decided (see KPI definitions).
 FUNCTION_ORDER: tuple[Function, ...] = tuple(Function)
-NONBUSINESS_FUNCTIONS: frozenset[Function] = frozenset({Function.SUPPORT, Function.POLICY})
+# A tuple, not a set: the model iterates it, and a set of enum members iterates in an order that
+# follows string hashing, which changes from one process to the next (PYTHONHASHSEED), so the
+# same scenario and seed built its rows in another order and solved to another plan.
+NONBUSINESS_FUNCTIONS: tuple[Function, ...] = (Function.SUPPORT, Function.POLICY)
 
 
 class SectionKind(StrEnum):
