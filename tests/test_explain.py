@@ -155,9 +155,9 @@ def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
 def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing():
     from restructure.model.extract import _propose_name
 
-    # licensing is spread over 户政 and 交警 (车驾管): the 户政 section's licensing is its largest
-    # function but only 40 % of the department's licensing, so the section keeps its line's name;
-    # three such sections used to come out as 行政许可一科、二科、三科
+    # licensing is spread over 户政 and 交警 (车驾管): most of the 户政 section's work is licensing,
+    # but only 40 % of the department's, so the section keeps its name; three such sections used
+    # to come out as 行政许可一科、二科、三科
     sc = scenario(
         [section("S1", "户政管理大队"), section("S2", "交通警察大队")],
         [
@@ -181,3 +181,9 @@ def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing
 
     assert _propose_name(inst, section_of(("D1", "D2"), "S1")) == "户政管理大队"
     assert _propose_name(inst, section_of(("D1", "D3"), "S1")) == "行政许可科"
+    # all the licensing, but half the section's work is traffic policing: still the traffic unit,
+    # unless the scenario gathers licensing in one section (集中许可), which this one is
+    traffic = section_of(("D1", "D3", "D4"), "S2")
+    assert _propose_name(inst, traffic) == "交通警察大队"
+    gathered = replace(sc, rules=replace(sc.rules, single_section=("support", "licensing")))
+    assert _propose_name(prepare(gathered), traffic) == "行政许可科"

@@ -146,7 +146,7 @@ def _propose_name(inst: Instance, r: dict) -> str:
         base = kt.name if kt else r["key_task"]
         return base if base.endswith(("科", "室", "专班")) else f"{base}专班"
     main = r["main"]
-    if main in _NAMED_BY_FUNCTION and _holds_most(dept, r["duties"], main):
+    if main in _NAMED_BY_FUNCTION and _is_the_function_section(inst, r["duties"], main):
         return _function_name(dept, r["duties"], main)
     total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
     # one predecessor that brought most of the work: keep its name (planners know it)
@@ -186,12 +186,24 @@ _NAMED_BY_FUNCTION = (Function.SUPPORT, Function.POLICY, Function.LICENSING)
 
 
 def _holds_most(dept: Department, duties: tuple[str, ...], function: Function) -> bool:
-    """Whether these duties are more than half of the department's work of ``function``. Only
-    then may the section carry the function's name: a section with a third of the licensing work
-    is no 行政许可科 (the rest is licensed elsewhere), and three such would be 行政许可一科、二科、三科."""
+    """Whether these duties are more than half of the department's work of ``function``."""
     total = sum(d.workload_fte for d in dept.duties if d.function is function)
     held = sum(dept.duty(d).workload_fte for d in duties if dept.duty(d).function is function)
     return held > 0.5 * total
+
+
+def _is_the_function_section(inst: Instance, duties: tuple[str, ...], function: Function) -> bool:
+    """Whether a section may carry its main function's name (行政许可科): the scenario gathers
+    that function in one section, or the function is most of this section's work and this
+    section holds most of the department's. A 大治安 section whose largest function is licensing,
+    while 交警 licenses vehicles, is no 行政许可科; and three sections each with a third of the
+    licensing would be 行政许可一科、二科、三科."""
+    if function.value in inst.scenario.rules.single_section:
+        return True
+    dept = inst.dept
+    own = sum(dept.duty(d).workload_fte for d in duties)
+    of_function = sum(dept.duty(d).workload_fte for d in duties if dept.duty(d).function is function)
+    return of_function > 0.5 * own and _holds_most(dept, duties, function)
 
 
 def _function_name(dept: Department, duties: tuple[str, ...], main: Function) -> str:
