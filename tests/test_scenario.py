@@ -377,3 +377,21 @@ def test_department_name_is_what_the_plan_and_the_draft_say():
     assert plan.department == "某县市场监督管理局"
     title = markdown_text(plan, sc.department).splitlines()[0]
     assert title == "# 某县市场监督管理局内设机构、职责和人员编制方案（草案）"
+
+
+def test_police_legal_review_and_inspection_are_kept_from_every_case_handling_unit():
+    # 法制审核 and 督察 check case handling; a unit that investigates cases but has no duty in
+    # the 执法办案 chain's implementation stage would let the solver merge 法制 into it
+    # (it merged 法制大队 into 交通警察大队 when only 治安、刑侦、经侦 were listed)
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    dept = load_scenario(root / "public_security.toml").department
+    handles_cases = {
+        d.current_section for d in dept.duties if "案件" in d.name and d.function.value == "enforcement"
+    }
+    in_chain = {
+        d.current_section for d in dept.duties if d.chain == "执法办案" and d.stage == "implementation"
+    }
+    review = {d.current_section for d in dept.duties if d.chain == "执法办案" and d.stage != "implementation"}
+    assert handles_cases - review <= in_chain, [
+        dept.section(s).name for s in handles_cases - review - in_chain
+    ]
