@@ -187,3 +187,40 @@ def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing
     assert _propose_name(inst, traffic) == "交通警察大队"
     gathered = replace(sc, rules=replace(sc.rules, single_section=("support", "licensing")))
     assert _propose_name(prepare(gathered), traffic) == "行政许可科"
+
+
+def test_a_line_section_that_took_in_the_policy_work_says_so_in_its_name():
+    from restructure.model.extract import _propose_name
+
+    # 政策法规科 merged into 登记注册科: registration names the section, and the department's
+    # legal review, all of it here and more than a quarter of the registration work, is named too
+    sc = scenario(
+        [section("S1", "政策法规科"), section("S2", "登记注册科"), section("S3", "执法稽查科")],
+        [
+            duty("D1", "S1", 0.6, group="政策法规", function="policy"),
+            duty("D2", "S2", 1.5, group="登记注册", function="licensing"),
+            duty("D3", "S3", 2.0, group="执法稽查", function="licensing"),
+            duty("D4", "S3", 0.3, group="执法稽查", function="policy"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief"), person("P3", "S3", "chief")],
+    )
+
+    def merged(duties: tuple[str, ...]) -> dict:
+        return {
+            "kind": SectionKind.BASIC,
+            "key_task": None,
+            "main": Function.LICENSING,
+            "duties": duties,
+            "successor_of": ("S1", "S2"),
+        }
+
+    assert _propose_name(prepare(sc), merged(("D1", "D2"))) == "登记注册和政策法规科"
+    # without most of the policy work (D4 is more of it than D1 in this variant), no claim to it
+    more_elsewhere = replace(
+        sc,
+        department=replace(
+            sc.department,
+            duties=(*sc.department.duties[:3], replace(sc.department.duties[3], workload_fte=0.9)),
+        ),
+    )
+    assert _propose_name(prepare(more_elsewhere), merged(("D1", "D2"))) == "登记注册科"

@@ -178,11 +178,26 @@ def _propose_name(inst: Instance, r: dict) -> str:
         # two related lines of similar size (a merge the planner asked for): both give the name
         if len(ranked) > 1 and by_group[ranked[1]] >= 0.5 * by_group[name]:
             name = _joined(name.rstrip("科室队"), ranked[1])
+        else:
+            name = _with_function(dept, r["duties"], name, by_group[name])
         return name if name.endswith(("科", "室", "队")) else f"{name}科"
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
 
 
 _NAMED_BY_FUNCTION = (Function.SUPPORT, Function.POLICY, Function.LICENSING)
+
+
+def _with_function(dept: Department, duties: tuple[str, ...], line: str, line_work: float) -> str:
+    """A business line's name, and a function's beside it when this section is also where most
+    of the department's work of that function went, and that is at least a quarter of the line's
+    work: 政策法规科 merged into 登记注册科 gives 登记注册和政策法规科, so the 三定 draft still
+    shows where the legal review is."""
+    for function in _NAMED_BY_FUNCTION:
+        title = SECTION_NAME_BY_FUNCTION[function].removesuffix("科")
+        work = sum(dept.duty(d).workload_fte for d in duties if dept.duty(d).function is function)
+        if title not in line and work >= 0.25 * line_work and _holds_most(dept, duties, function):
+            return _joined(line.rstrip("科室队"), title)
+    return line
 
 
 def _holds_most(dept: Department, duties: tuple[str, ...], function: Function) -> bool:
