@@ -130,12 +130,20 @@ def test_reproducible_mode_gives_the_same_plan():
 
 _PLAN_IN_A_FRESH_PROCESS = """
 import hashlib, sys
+from pathlib import Path
+from restructure.model import hints
 from restructure.model.build import build
 from restructure.model.instance import prepare
 from restructure.planning import solve
 from restructure.scenario import load_scenario
-sc = load_scenario(sys.argv[1], {"solver.time_limit_s": 1, "solver.deterministic": True, "solver.workers": 1})
-print(hashlib.sha256(str(build(prepare(sc)).model.Proto()).encode()).hexdigest())
+digest = lambda text: hashlib.sha256(text.encode()).hexdigest()[:16]
+root = Path(sys.argv[1])
+for path in sorted([*root.glob("*.toml"), *root.glob("city/*.toml")]):
+    sc = load_scenario(path)
+    for inst in (prepare(sc), prepare(sc, explain=True), prepare(sc, aggregate_staff=False)):
+        model = str(build(inst).model.Proto())
+        print(path.stem, inst.layout.value, digest(model), digest(repr(hints.from_today(inst))))
+sc = load_scenario(root / "city" / "gzw.toml", {"solver.time_limit_s": 1, "solver.deterministic": True, "solver.workers": 1})
 plan = solve(sc, seed=0, explain=False)
 print(plan.solver.objective, [(s.duties, s.staff, s.chief, s.deputies) for s in plan.sections])
 """
@@ -145,23 +153,27 @@ def test_reproducible_mode_gives_the_same_plan_in_another_process():
     # Python salts string hashes per process, and with them the order in which a set of enum
     # members iterates: 国资委 (gzw) came out at 53 or 56 points by PYTHONHASHSEED when a set
     # ordered the model's rows. Two solves in one process cannot see this; two processes can.
-    # The model itself is compared too: a plan may survive a reordering that a longer solve won't.
-    path = ROOT / "scenarios" / "city" / "gzw.toml"
+    # Every bundled scenario's models (the planner's, the explanation's, the straightforward one)
+    # and starting sketch are compared too: a plan may survive a reordering that a longer solve
+    # or another department won't.
     out = []
     for hash_seed in ("0", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         run = subprocess.run(
-            [sys.executable, "-c", _PLAN_IN_A_FRESH_PROCESS, str(path)],
+            [sys.executable, "-c", _PLAN_IN_A_FRESH_PROCESS, str(ROOT / "scenarios")],
             env=env,
             capture_output=True,
             text=True,
             check=True,
-            timeout=300,
+            timeout=600,
         )
-        out.append(run.stdout)
-    model = [o.splitlines()[0] for o in out]
-    assert model[0] == model[1], "the model's rows came out in another order"
-    assert out[0].splitlines()[1] == out[1].splitlines()[1]
+        out.append(run.stdout.splitlines())
+    *models, plan = out[0]
+    scenarios = [*(ROOT / "scenarios").glob("*.toml"), *(ROOT / "scenarios").glob("city/*.toml")]
+    assert len(models) == 3 * len(scenarios)
+    differ = [a.split()[:2] for a, b in zip(models, out[1][:-1], strict=True) if a != b]
+    assert not differ, f"{len(differ)} models built in another order in another process, e.g. {differ[:4]}"
+    assert plan == out[1][-1]
 
 
 def test_previous_plan_as_hint_keeps_the_plan_when_nothing_changed():
