@@ -224,3 +224,39 @@ def test_a_line_section_that_took_in_the_policy_work_says_so_in_its_name():
         ),
     )
     assert _propose_name(prepare(more_elsewhere), merged(("D1", "D2"))) == "登记注册科"
+
+
+def test_three_related_lines_of_similar_size_all_name_the_section():
+    from restructure.model.extract import _propose_name
+
+    # 大治安: 治安、户政、出入境 merged, each at least half the largest; naming two of them left
+    # 出入境 out of a section that runs it
+    sc = scenario(
+        [section("S1", "治安管理大队"), section("S2", "户政管理大队"), section("S3", "出入境管理大队")],
+        [
+            duty("D1", "S1", 1.0, group="治安管理"),
+            duty("D2", "S2", 0.8, group="户政管理"),
+            duty("D3", "S3", 0.6, group="出入境管理"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief"), person("P3", "S3", "chief")],
+    )
+    sc = replace(
+        sc, objective=replace(sc.objective, related_groups=(("治安管理", "户政管理", "出入境管理"),))
+    )
+    merged = {
+        "kind": SectionKind.BASIC,
+        "key_task": None,
+        "main": Function.BUSINESS,
+        "duties": ("D1", "D2", "D3"),
+        "successor_of": ("S1", "S2", "S3"),
+    }
+    assert _propose_name(prepare(sc), merged) == "治安管理、户政管理和出入境管理科"
+    # a third line under half the largest stays out of the name
+    small = replace(
+        sc,
+        department=replace(
+            sc.department,
+            duties=(*sc.department.duties[:2], replace(sc.department.duties[2], workload_fte=0.4)),
+        ),
+    )
+    assert _propose_name(prepare(small), merged) == "治安管理和户政管理科"

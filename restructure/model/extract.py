@@ -175,9 +175,10 @@ def _propose_name(inst: Instance, r: dict) -> str:
         )
         ranked = sorted(sorted(family), key=lambda g: -by_group[g])
         name = ranked[0]
-        # two related lines of similar size (a merge the planner asked for): both give the name
-        if len(ranked) > 1 and by_group[ranked[1]] >= 0.5 * by_group[name]:
-            name = _joined(name.rstrip("科室队"), ranked[1])
+        # related lines of similar size (a merge the planner asked for): up to three give the name
+        similar = [g for g in ranked[:3] if by_group[g] >= 0.5 * by_group[name]]
+        if len(similar) > 1:
+            name = _joined(*(g.rstrip("科室队") for g in similar[:-1]), similar[-1])
         else:
             name = _with_function(dept, r["duties"], name, by_group[name])
         return name if name.endswith(("科", "室", "队")) else f"{name}科"
@@ -241,10 +242,12 @@ def _function_name(dept: Department, duties: tuple[str, ...], main: Function) ->
     return f"{name.rstrip('科')}和{SECTION_NAME_BY_FUNCTION[second]}"
 
 
-def _joined(first: str, second: str) -> str:
-    """Two lines in one section name: 甲和乙, but 甲、乙和丙 when a line already has its own 和
+def _joined(*parts: str) -> str:
+    """Lines in one section name: 甲和乙, 甲、乙和丙; only 、 when a line already has its own 和
     (森林草原防火、林业资源和湿地保护科, not 森林草原防火和林业资源和湿地保护科)."""
-    return f"{first}、{second}" if "和" in first or "和" in second else f"{first}和{second}"
+    if any("和" in p for p in parts):
+        return "、".join(parts)
+    return f"{'、'.join(parts[:-1])}和{parts[-1]}"
 
 
 def _unique(names: list[str]) -> list[str]:
