@@ -10,8 +10,29 @@ from builders import duty, person, scenario, section
 from restructure.domain import Function, PlanSection, Scenario, SectionKind
 from restructure.explain import duty_reasons
 from restructure.generate import generate_department
+from restructure.model.extract import _propose_name
 from restructure.model.instance import prepare
 from restructure.terms import STAGE_EN, STAGE_ZH
+
+
+def _basic(duties, successor_of, main: Function = Function.BUSINESS) -> dict:
+    """A basic section as the extraction sees it before naming it."""
+    return {
+        "kind": SectionKind.BASIC,
+        "key_task": None,
+        "main": main,
+        "duties": duties,
+        "successor_of": successor_of,
+    }
+
+
+def _with_workload(sc: Scenario, index: int, fte: float) -> Scenario:
+    """The scenario with its ``index``-th duty at ``fte``."""
+    duties = sc.department.duties
+    return replace(
+        sc,
+        department=replace(sc.department, duties=(*duties[:index], replace(duties[index], workload_fte=fte))),
+    )
 
 
 def _section(sid: str, kind: SectionKind, duties, dept) -> PlanSection:
@@ -55,19 +76,11 @@ def test_a_key_task_without_a_dynamic_section_says_so():
 
 
 def test_a_basic_section_mostly_running_a_key_task_is_named_after_it():
-    from restructure.model.extract import _propose_name
-
     dept = generate_department(30, 12, 4, 0, 5, n_key_tasks=1)
     kt = [d for d in dept.duties if d.function is Function.KEY_TASK and not d.group]
     line = next(d for d in dept.duties if d.group and d.function is Function.BUSINESS)
     assert sum(d.workload_fte for d in kt) > line.workload_fte
-    section = {
-        "kind": SectionKind.BASIC,
-        "key_task": None,
-        "main": Function.KEY_TASK,
-        "duties": (line.id, *(d.id for d in kt)),
-        "successor_of": (),
-    }
+    section = _basic((line.id, *(d.id for d in kt)), (), Function.KEY_TASK)
     name = _propose_name(prepare(Scenario(name="t", department=dept)), section)
     assert name == f"{dept.key_tasks[0].name.removesuffix('专班')}科" != f"{line.group}科"
 
@@ -102,8 +115,6 @@ def test_every_stage_has_a_label_in_both_languages():
 
 
 def test_two_related_lines_name_a_section_with_one_conjunction():
-    from restructure.model.extract import _propose_name
-
     # 森林防火 brings the most work; the forestry line, whose own name has a 和, comes second
     sc = scenario(
         [section("S1", "森林防火科"), section("S2", "林业资源管理科")],
@@ -116,19 +127,11 @@ def test_two_related_lines_name_a_section_with_one_conjunction():
     sc = replace(
         sc, objective=replace(sc.objective, related_groups=(("森林草原防火", "林业资源和湿地保护"),))
     )
-    merged = {
-        "kind": SectionKind.BASIC,
-        "key_task": None,
-        "main": Function.BUSINESS,
-        "duties": ("D1", "D2"),
-        "successor_of": ("S1", "S2"),
-    }
+    merged = _basic(("D1", "D2"), ("S1", "S2"))
     assert _propose_name(prepare(sc), merged) == "森林草原防火、林业资源和湿地保护科"
 
 
 def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
-    from restructure.model.extract import _propose_name
-
     # 监所管理 is the largest line, but 经济犯罪侦查 and 禁毒, which the planner calls related,
     # bring more work together: they name the section
     sc = scenario(
@@ -140,21 +143,13 @@ def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
         ],
         [person("P1", "S1", "chief"), person("P2", "S2", "chief"), person("P3", "S3", "chief")],
     )
-    merged = {
-        "kind": SectionKind.BASIC,
-        "key_task": None,
-        "main": Function.BUSINESS,
-        "duties": ("D1", "D2", "D3"),
-        "successor_of": ("S1", "S2", "S3"),
-    }
+    merged = _basic(("D1", "D2", "D3"), ("S1", "S2", "S3"))
     assert _propose_name(prepare(sc), merged) == "监所管理科"
     akin = replace(sc, objective=replace(sc.objective, related_groups=(("经济犯罪侦查", "禁毒"),)))
     assert _propose_name(prepare(akin), merged) == "经济犯罪侦查和禁毒科"
 
 
 def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing():
-    from restructure.model.extract import _propose_name
-
     # licensing is spread over 户政 and 交警 (车驾管): most of the 户政 section's work is licensing,
     # but only 40 % of the department's, so the section keeps its name; three such sections used
     # to come out as 行政许可一科、二科、三科
@@ -170,28 +165,17 @@ def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing
     )
     inst = prepare(sc)
 
-    def section_of(duties: tuple[str, ...], successor: str) -> dict:
-        return {
-            "kind": SectionKind.BASIC,
-            "key_task": None,
-            "main": Function.LICENSING,
-            "duties": duties,
-            "successor_of": (successor,),
-        }
-
-    assert _propose_name(inst, section_of(("D1", "D2"), "S1")) == "户政管理大队"
-    assert _propose_name(inst, section_of(("D1", "D3"), "S1")) == "行政许可科"
+    assert _propose_name(inst, _basic(("D1", "D2"), ("S1",), Function.LICENSING)) == "户政管理大队"
+    assert _propose_name(inst, _basic(("D1", "D3"), ("S1",), Function.LICENSING)) == "行政许可科"
     # all the licensing, but half the section's work is traffic policing: still the traffic unit,
     # unless the scenario gathers licensing in one section (集中许可), which this one is
-    traffic = section_of(("D1", "D3", "D4"), "S2")
+    traffic = _basic(("D1", "D3", "D4"), ("S2",), Function.LICENSING)
     assert _propose_name(inst, traffic) == "交通警察大队"
     gathered = replace(sc, rules=replace(sc.rules, single_section=("support", "licensing")))
     assert _propose_name(prepare(gathered), traffic) == "行政许可科"
 
 
 def test_a_line_section_that_took_in_the_policy_work_says_so_in_its_name():
-    from restructure.model.extract import _propose_name
-
     # 政策法规科 merged into 登记注册科: registration names the section, and the department's
     # legal review, all of it here and more than a quarter of the registration work, is named too
     sc = scenario(
@@ -205,30 +189,14 @@ def test_a_line_section_that_took_in_the_policy_work_says_so_in_its_name():
         [person("P1", "S1", "chief"), person("P2", "S2", "chief"), person("P3", "S3", "chief")],
     )
 
-    def merged(duties: tuple[str, ...]) -> dict:
-        return {
-            "kind": SectionKind.BASIC,
-            "key_task": None,
-            "main": Function.LICENSING,
-            "duties": duties,
-            "successor_of": ("S1", "S2"),
-        }
-
-    assert _propose_name(prepare(sc), merged(("D1", "D2"))) == "登记注册和政策法规科"
+    merged = _basic(("D1", "D2"), ("S1", "S2"), Function.LICENSING)
+    assert _propose_name(prepare(sc), merged) == "登记注册和政策法规科"
     # without most of the policy work (D4 is more of it than D1 in this variant), no claim to it
-    more_elsewhere = replace(
-        sc,
-        department=replace(
-            sc.department,
-            duties=(*sc.department.duties[:3], replace(sc.department.duties[3], workload_fte=0.9)),
-        ),
-    )
-    assert _propose_name(prepare(more_elsewhere), merged(("D1", "D2"))) == "登记注册科"
+    more_elsewhere = _with_workload(sc, 3, 0.9)
+    assert _propose_name(prepare(more_elsewhere), merged) == "登记注册科"
 
 
 def test_three_related_lines_of_similar_size_all_name_the_section():
-    from restructure.model.extract import _propose_name
-
     # 大治安: 治安、户政、出入境 merged, each at least half the largest; naming two of them left
     # 出入境 out of a section that runs it
     sc = scenario(
@@ -243,20 +211,8 @@ def test_three_related_lines_of_similar_size_all_name_the_section():
     sc = replace(
         sc, objective=replace(sc.objective, related_groups=(("治安管理", "户政管理", "出入境管理"),))
     )
-    merged = {
-        "kind": SectionKind.BASIC,
-        "key_task": None,
-        "main": Function.BUSINESS,
-        "duties": ("D1", "D2", "D3"),
-        "successor_of": ("S1", "S2", "S3"),
-    }
+    merged = _basic(("D1", "D2", "D3"), ("S1", "S2", "S3"))
     assert _propose_name(prepare(sc), merged) == "治安管理、户政管理和出入境管理科"
     # a third line under half the largest stays out of the name
-    small = replace(
-        sc,
-        department=replace(
-            sc.department,
-            duties=(*sc.department.duties[:2], replace(sc.department.duties[2], workload_fte=0.4)),
-        ),
-    )
+    small = _with_workload(sc, 2, 0.4)
     assert _propose_name(prepare(small), merged) == "治安管理和户政管理科"
