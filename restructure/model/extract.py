@@ -195,17 +195,21 @@ def _with_function(dept: Department, duties: tuple[str, ...], line: str, line_wo
     shows where the legal review is."""
     for function in _NAMED_BY_FUNCTION:
         title = SECTION_NAME_BY_FUNCTION[function].removesuffix("科")
-        work = sum(dept.duty(d).workload_fte for d in duties if dept.duty(d).function is function)
+        work = _work_of(dept, duties, function)
         if title not in line and work >= 0.25 * line_work and _holds_most(dept, duties, function):
             return _joined(line.rstrip("科室队"), title)
     return line
 
 
+def _work_of(dept: Department, duties: tuple[str, ...], function: Function) -> float:
+    """Workload (FTE) of these duties that is of ``function``."""
+    return sum(dept.duty(d).workload_fte for d in duties if dept.duty(d).function is function)
+
+
 def _holds_most(dept: Department, duties: tuple[str, ...], function: Function) -> bool:
     """Whether these duties are more than half of the department's work of ``function``."""
     total = sum(d.workload_fte for d in dept.duties if d.function is function)
-    held = sum(dept.duty(d).workload_fte for d in duties if dept.duty(d).function is function)
-    return held > 0.5 * total
+    return _work_of(dept, duties, function) > 0.5 * total
 
 
 def _is_the_function_section(inst: Instance, duties: tuple[str, ...], function: Function) -> bool:
@@ -218,7 +222,7 @@ def _is_the_function_section(inst: Instance, duties: tuple[str, ...], function: 
         return True
     dept = inst.dept
     own = sum(dept.duty(d).workload_fte for d in duties)
-    of_function = sum(dept.duty(d).workload_fte for d in duties if dept.duty(d).function is function)
+    of_function = _work_of(dept, duties, function)
     return of_function > 0.5 * own and _holds_most(dept, duties, function)
 
 
