@@ -123,8 +123,8 @@ def test_export_refuses_a_plan_whose_data_changed_after_solving(tmp_path):
     for p in FIXTURE.glob("*.csv"):
         (data / p.name).write_bytes(p.read_bytes())
     duties = (data / "duties.csv").read_text(encoding="utf-8").splitlines()
-    # D001 now counts 0.8 + 5 FTE (its range moved with it): the plan's totals are stale
-    duties[1] = duties[1].replace(",0.8,", ",5.8,").replace(",0.6,1.0", ",5.6,6.0")
+    # D001 now counts 1.5 + 5 FTE (its range moved with it): the plan's totals are stale
+    duties[1] = duties[1].replace(",1.5,", ",6.5,").replace(",1.2,1.8", ",6.2,6.8")
     (data / "duties.csv").write_text("\n".join(duties) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     result = runner.invoke(

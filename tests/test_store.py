@@ -45,7 +45,7 @@ def test_round_trip_keeps_plan_and_metadata(tmp_path):
     assert (rec.scenario, rec.source, rec.status, rec.label) == (
         plan.scenario,
         "scenarios/x.toml",
-        "optimal",
+        "feasible",
         "第一稿",
     )
     assert rec.input_hash == "fixture-0001" and rec.seconds == 1.5
