@@ -95,6 +95,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "objective_points": ("计分", "Points"),
     "objective_total": ("合计（目标值）", "Total (objective)"),
     "weight_span": ("科室规模适度", "Section size"),
+    "weight_key_tasks": ("重点工作进专班", "Key tasks in dynamic sections"),
     "span_ratio": ("规模上限（倍）", "Size ceiling (× avg)"),
     "span_ratio_help": (
         "一个科室的人数超过平均科室人数的此倍数，超出的每人按“科室规模适度”权重计入（`objective.span_ratio`）。"

@@ -41,7 +41,16 @@ BOOL_RULES: tuple[str, ...] = (
     "separate_stages",
     "dynamic_for_key_tasks_only",
 )
-WEIGHTS: tuple[str, ...] = ("balance", "cohesion", "disruption", "skills", "posts", "structure", "span")
+WEIGHTS: tuple[str, ...] = (
+    "balance",
+    "cohesion",
+    "disruption",
+    "skills",
+    "posts",
+    "structure",
+    "span",
+    "key_tasks",
+)
 
 
 def pick_source() -> None:

@@ -250,6 +250,7 @@ def soft_terms(
         "posts": k["post_changes"] + k["vacant_chief_posts"] + k["vacant_deputy_posts"],
         "structure": max(0, section_target(scenario) - len(secs)) if scenario is not None else 0,
         "span": span_excess(scenario, secs) if scenario is not None else 0,
+        "key_tasks": key_task_duties_outside(scenario, secs) if scenario is not None else 0,
     }
 
 
@@ -338,6 +339,23 @@ def span_excess(scenario: Scenario, secs: Iterable[PlanSection]) -> int:
     """People beyond ``span_ceiling``, summed over sections (the ``span`` goal's amount)."""
     ceiling = span_ceiling(scenario)
     return sum(max(0, len(s.staff) - ceiling) for s in secs)
+
+
+def key_task_duties_outside(scenario: Scenario, secs: Iterable[PlanSection]) -> int:
+    """Duties of live key tasks that sit outside every dynamic section (the ``key_tasks`` goal's
+    amount); 0 where the scenario allows no dynamic section, since nothing could be better."""
+    if scenario.rules.max_dynamic_sections == 0:
+        return 0
+    in_dynamic = {d for s in secs if s.kind is SectionKind.DYNAMIC for d in s.duties}
+    return sum(1 for d in live_key_task_duties(scenario) if d not in in_dynamic)
+
+
+def live_key_task_duties(scenario: Scenario) -> tuple[str, ...]:
+    """Ids of the duties of live key tasks, in the data's order: what dynamic sections are for."""
+    live = live_key_tasks(scenario)
+    return tuple(
+        d.id for d in scenario.department.duties if d.function is Function.KEY_TASK and d.key_task in live
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -288,6 +288,12 @@ class Weights:
         "whole sections moves nobody, so without it one section could absorb half a department",
         default=2,
     )
+    key_tasks: float = doc(
+        "points per duty of a live key task that sits outside a dynamic section (added): 9+X sets up "
+        "dynamic sections for key tasks (因事设置), so their work belongs there rather than spread over "
+        "standing sections that outlive the task; counted only where dynamic sections are allowed; 0 = off",
+        default=4,
+    )
     span_ratio: float = doc(
         "a section larger than this many times the average section size (staff over the number of sections "
         "the caps allow) is too large (管理幅度过大, added)",
@@ -343,6 +349,7 @@ def weights_dict(w: Weights) -> dict[str, float]:
         "posts": w.posts,
         "structure": w.structure,
         "span": w.span,
+        "key_tasks": w.key_tasks,
     }
 
 

@@ -78,6 +78,12 @@ TERMS: dict[str, tuple[str, str, str, str]] = {
     "posts": ("职务变动", "posts", "人次职务变动或职位空缺", "post changes and vacant posts"),
     "structure": ("科室设置充分", "structure", "个科室缺口", "sections short of what the posts allow"),
     "span": ("科室规模适度", "section size", "人超出科室规模上限", "people beyond the section size ceiling"),
+    "key_tasks": (
+        "重点工作进专班",
+        "key tasks in dynamic sections",
+        "项重点工作职责未进动态科室",
+        "key-task duties outside a dynamic section",
+    ),
 }
 
 KPIS: dict[str, tuple[str, str]] = {

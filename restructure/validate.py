@@ -786,7 +786,7 @@ PIN_SETTINGS: dict[str, Setting] = {"keep_sections": Setting("ids"), "duty_secti
 OBJECTIVE_SETTINGS: dict[str, Setting] = {
     **{
         k: Setting("float", 0)
-        for k in ("balance", "cohesion", "disruption", "skills", "posts", "structure", "span")
+        for k in ("balance", "cohesion", "disruption", "skills", "posts", "structure", "span", "key_tasks")
     },
     "span_ratio": Setting("float", 1),
     "balance_band": Setting("float", 0, 1),

@@ -548,3 +548,47 @@ def test_span_keeps_two_large_sections_from_merging_into_one_too_large():
 
     assert merged(akin) == {"S1", "S2"}  # free of span: the akin lines merge into 11 people
     assert merged(sized) == {"S3", "S4"}  # 1 person over costs 10 points, more than the split
+
+
+def test_key_tasks_goal_puts_a_live_key_tasks_duties_in_a_dynamic_section():
+    # Two new duties of a live key task. Placed in a standing section they cost nothing else, while
+    # a 专班 needs someone to move into it (2 points): only the key_tasks goal (4 points per duty
+    # outside a dynamic section) makes the 专班 worth it. Balance and structure are off to isolate it.
+    secs = [section("S1"), section("S2")]
+    duties = [
+        duty("D1", "S1", 2.0, group="A"),
+        duty("D2", "S2", 2.0, group="B"),
+        duty("K1", None, 1.0, "key_task", key_task="KT1"),
+        duty("K2", None, 1.0, "key_task", key_task="KT1"),
+    ]
+    staff = staff_for("S1", 3) + staff_for("S2", 3)
+    rules = Rules(**{**LOOSE, "keep_leadership_posts": False})
+    base = scenario(
+        secs, duties, staff, key_tasks=[key_task("KT1", "营商环境", "2025-01", "2027-12")], rules=rules
+    )
+    free = replace(base, objective=replace(base.objective, balance=0, structure=0, key_tasks=0))
+    priced = replace(free, objective=replace(free.objective, key_tasks=4))
+
+    def home_kinds(sc):
+        plan = solve(sc)
+        report = assert_valid(sc, plan)
+        outside = sum(
+            1 for s in plan.sections if s.kind.value == "basic" for d in s.duties if d in ("K1", "K2")
+        )
+        assert report.terms["key_tasks"] == outside
+        assert plan.terms["key_tasks"] == sc.objective.key_tasks * outside
+        return plan, {s.kind.value for s in plan.sections if {"K1", "K2"} & set(s.duties)}
+
+    plan, kinds = home_kinds(free)
+    assert kinds == {"basic"}
+    assert soft_terms(free.department, plan.sections, priced)["key_tasks"] == 2
+    # nothing to count once the task has ended, or where no dynamic section is allowed
+    assert (
+        soft_terms(free.department, plan.sections, with_rules(priced, plan_month="2028-01"))["key_tasks"] == 0
+    )
+    assert (
+        soft_terms(free.department, plan.sections, with_rules(priced, max_dynamic_sections=0))["key_tasks"]
+        == 0
+    )
+    _, kinds = home_kinds(priced)
+    assert kinds == {"dynamic"}

@@ -1,10 +1,12 @@
 """What kind of work sections do: 综合保障 in one section, 集中许可, dynamic sections only for
-live key tasks (one key task each and one section per key task), and the share of non-business sections and staff."""
+live key tasks (one key task each and one section per key task), and the share of non-business sections and staff;
+the soft ``key_tasks`` goal: a live key task's duties in a dynamic section, not spread over standing ones."""
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from restructure.check import live_key_task_duties
 from restructure.domain import Function, SectionKind, exact
 from restructure.model.instance import Instance, Layout
 from restructure.model.variables import Guard, Penalty, Vars
@@ -77,7 +79,19 @@ def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[P
             biz_cap.append(bc)
         floor = exact(bshare)
         m.add(floor.denominator * sum(biz_cap) >= floor.numerator * total).only_enforce_if(lits)
-    return []
+    return [Penalty("key_tasks", _key_task_duties_outside(inst, m, v, dyn))]
+
+
+def _key_task_duties_outside(inst: Instance, m: cp_model.CpModel, v: Vars, dyn: list[int]) -> cp_model.IntVar:
+    """Live key-task duties outside every dynamic section, as ``check.key_task_duties_outside``
+    counts them. Without it a key task's new duties are free filler for standing sections: the
+    cheapest plan for 人防办 spread 重大项目推进 over three basic sections and set up no 专班."""
+    duties = [inst.duty_index[d] for d in live_key_task_duties(inst.scenario)]
+    if inst.rules.max_dynamic_sections == 0:
+        duties = []
+    outside = m.new_int_var(0, len(duties), "key_task_duties_outside")
+    m.add(outside == len(duties) - sum(v.x[i][k] for i in duties for k in dyn))
+    return outside
 
 
 def _key_task_slots(inst: Instance, m: cp_model.CpModel, v: Vars, dyn: list[int], lits: list) -> None:
