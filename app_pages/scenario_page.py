@@ -208,7 +208,8 @@ def rules_form(sc: Scenario, lang: str) -> None:
             placeholder=t("choose"),
         )
         st.markdown(f"**{t('weights_heading')}**")
-        cols = st.columns(len(WEIGHTS))
+        # four to a row: eight in one row wrap their labels and the inputs no longer line up
+        cols = [col for _ in range(0, len(WEIGHTS), 4) for col in st.columns(4)]
         for i, key in enumerate(WEIGHTS):
             current = shown[f"objective.{key}"] = float(getattr(w, key))
             values[f"objective.{key}"] = cols[i].number_input(
