@@ -220,7 +220,7 @@ def test_balance_band_edit_becomes_the_one_change_and_reaches_the_toml(
     assert saved["objective"]["balance_band"] == pytest.approx(0.05)
 
 
-def test_section_size_weight_and_ceiling_edits_reach_the_scenario_and_the_toml(
+def test_section_size_and_key_task_weights_reach_the_scenario_and_the_toml(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     served = capture_downloads(monkeypatch)
@@ -229,12 +229,20 @@ def test_section_size_weight_and_ceiling_edits_reach_the_scenario_and_the_toml(
     assert ratio.value == pytest.approx(2.0) and ratio.min == 1.0
     ratio.set_value(3.0)
     by_label(at.number_input, "科室规模适度").set_value(5.0)
+    key_tasks = by_label(at.number_input, "重点工作进专班")
+    assert key_tasks.value == pytest.approx(4.0)
+    key_tasks.set_value(0.0)
     submit(at, "应用修改")
     objective = at.session_state["scenario"].objective
-    assert (objective.span_ratio, objective.span) == (3.0, 5.0)
-    assert set(at.session_state["overrides"]) == {"objective.span_ratio", "objective.span"}
+    assert (objective.span_ratio, objective.span, objective.key_tasks) == (3.0, 5.0, 0.0)
+    assert set(at.session_state["overrides"]) == {
+        "objective.span_ratio",
+        "objective.span",
+        "objective.key_tasks",
+    }
     saved = served_toml(served)
     assert (saved["objective"]["span_ratio"], saved["objective"]["span"]) == (3.0, 5.0)
+    assert saved["objective"]["key_tasks"] == 0.0
 
 
 def test_related_business_lines_are_typed_one_set_per_line_and_checked(
