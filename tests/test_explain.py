@@ -35,6 +35,17 @@ def _with_workload(sc: Scenario, index: int, fte: float) -> Scenario:
     )
 
 
+def _one_line_per_unit(*units: tuple[str, str, float]) -> Scenario:
+    """Today's units (name, business line, workload), each with one duty of its line and a chief:
+    S1, S2, ... hold D1, D2, ... and P1, P2, ...."""
+    n = range(1, len(units) + 1)
+    return scenario(
+        [section(f"S{i}", name) for i, (name, _, _) in zip(n, units, strict=True)],
+        [duty(f"D{i}", f"S{i}", fte, group=line) for i, (_, line, fte) in zip(n, units, strict=True)],
+        [person(f"P{i}", f"S{i}", "chief") for i in n],
+    )
+
+
 def _section(sid: str, kind: SectionKind, duties, dept) -> PlanSection:
     return PlanSection(
         id=sid,
@@ -134,14 +145,10 @@ def test_two_related_lines_name_a_section_with_one_conjunction():
 def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
     # 监所管理 is the largest line, but 经济犯罪侦查 and 禁毒, which the planner calls related,
     # bring more work together: they name the section
-    sc = scenario(
-        [section("S1", "监所管理大队"), section("S2", "经济犯罪侦查大队"), section("S3", "禁毒大队")],
-        [
-            duty("D1", "S1", 1.0, group="监所管理"),
-            duty("D2", "S2", 0.8, group="经济犯罪侦查"),
-            duty("D3", "S3", 0.6, group="禁毒"),
-        ],
-        [person("P1", "S1", "chief"), person("P2", "S2", "chief"), person("P3", "S3", "chief")],
+    sc = _one_line_per_unit(
+        ("监所管理大队", "监所管理", 1.0),
+        ("经济犯罪侦查大队", "经济犯罪侦查", 0.8),
+        ("禁毒大队", "禁毒", 0.6),
     )
     merged = _basic(("D1", "D2", "D3"), ("S1", "S2", "S3"))
     assert _propose_name(prepare(sc), merged) == "监所管理科"
@@ -199,14 +206,10 @@ def test_a_line_section_that_took_in_the_policy_work_says_so_in_its_name():
 def test_three_related_lines_of_similar_size_all_name_the_section():
     # 大治安: 治安、户政、出入境 merged, each at least half the largest; naming two of them left
     # 出入境 out of a section that runs it
-    sc = scenario(
-        [section("S1", "治安管理大队"), section("S2", "户政管理大队"), section("S3", "出入境管理大队")],
-        [
-            duty("D1", "S1", 1.0, group="治安管理"),
-            duty("D2", "S2", 0.8, group="户政管理"),
-            duty("D3", "S3", 0.6, group="出入境管理"),
-        ],
-        [person("P1", "S1", "chief"), person("P2", "S2", "chief"), person("P3", "S3", "chief")],
+    sc = _one_line_per_unit(
+        ("治安管理大队", "治安管理", 1.0),
+        ("户政管理大队", "户政管理", 0.8),
+        ("出入境管理大队", "出入境管理", 0.6),
     )
     sc = replace(
         sc, objective=replace(sc.objective, related_groups=(("治安管理", "户政管理", "出入境管理"),))
