@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -53,6 +53,7 @@ class ProgressRelay:
 
     def __init__(self, on_progress: Callable[[Progress], None] | None, started: float):
         self.on_progress, self.started = on_progress, started
+        self._lock = threading.Lock()
         self.offset = 0.0
         self.best: float | None = None
         self.bound: float | None = None
@@ -62,6 +63,10 @@ class ProgressRelay:
         self.report(p.objective, p.bound)
 
     def report(self, objective: float, bound: float | None) -> None:
+        with self._lock:  # the bound search reports from a thread of its own
+            self._report(objective, bound)
+
+    def _report(self, objective: float, bound: float | None) -> None:
         self.count += 1
         self.best = objective if self.best is None else min(self.best, objective)
         if bound is not None:
@@ -84,12 +89,31 @@ class StopSignal:
         self._lock = threading.Lock()
         self._stopped = False
         self._solvers: list[cp_model.CpSolver] = []
+        self._children: list[StopSignal] = []
 
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
             for solver in self._solvers:
                 solver.stop_search()
+            children = list(self._children)
+        for child in children:
+            child.stop()
+
+    def child(self) -> StopSignal:
+        """A signal that this one sets too, and that can be set alone (one part of a solve
+        ends another); ``forget`` it when that part is over."""
+        child = StopSignal()
+        with self._lock:
+            self._children.append(child)
+            stopped = self._stopped
+        if stopped:
+            child.stop()
+        return child
+
+    def forget(self, child: StopSignal) -> None:
+        with self._lock:
+            self._children.remove(child)
 
     def is_set(self) -> bool:
         return self._stopped
@@ -111,16 +135,23 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.bm, self.on_progress, self.stop, self.start = bm, on_progress, stop, start
         self.first: float | None = None
         self.count = 0
+        self.objective: float | None = None  # the latest plan's, in points
+
+    def on_bound(self, bound: float) -> None:
+        """A better bound without a new plan (a bound search's root LP, say): the front end
+        should see it as it comes, not only with the next plan."""
+        if self.on_progress is not None and self.objective is not None:
+            now = time.perf_counter() - self.start
+            self.on_progress(Progress(now, self.objective, bound / POINTS, self.count))
 
     def on_solution_callback(self) -> None:
         now = time.perf_counter() - self.start
         self.count += 1
         if self.first is None:
             self.first = now
+        self.objective = self.objective_value / POINTS
         if self.on_progress is not None:
-            self.on_progress(
-                Progress(now, self.objective_value / POINTS, self.best_objective_bound / POINTS, self.count)
-            )
+            self.on_progress(Progress(now, self.objective, self.best_objective_bound / POINTS, self.count))
         if self.stop is not None and self.stop.is_set():  # a stop that came before the search began
             self.stop_search()
 
@@ -293,6 +324,17 @@ LABELLED_PHASES: tuple[tuple[str, float, bool], ...] = (
     ("sections", 0.45, True),
     ("bound", 0.55, False),
 )
+# Below this time limit (on the clock, two or more workers) a labelled model runs its two phases
+# side by side instead (``_side_by_side``). Why: its bound comes from the root LP, which needs
+# 5-9 s after a presolve of 1-2 s on this machine, so a bound phase of 0.55 x 10 s ended before it
+# now and then: 自然资源局 内设机构个数不变 got bounds of 2, 14 and 16 in three 10 s solves, 44 in
+# others. Side by side the bound search has the whole time. 7 labelled bundled scenarios x seeds
+# 0, 1 at 10 s: bounds 889 -> 937 summed, none lower (自然资源局 35 -> 47, 市场监管局 66 -> 73),
+# plans level (1,120 -> 1,119). But the bound search then starts from the sketch, not from the
+# neighbourhoods' plan, and its fixed search needs that plan to prune: at 20 s (seed 0) the two
+# were level (bounds 485 and 484), and at 30 s the phases in turn proved 自然资源局 内设机构个数不变
+# (23.9 s) and 住建局 (26.8 s), side by side neither.
+SIDE_BY_SIDE_BELOW_S = 20.0
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
 # against default_lp + max_lp (2 workers, seed 0): 4 s bound-only runs 19 -> 23 (市场监管局 个数不变),
@@ -340,6 +382,10 @@ def search(
     best, bound, status, spent, solutions = dict(hinted), None, Status.FEASIBLE, 0.0, 0
     size = len(bm.vars.x) * bm.vars.inst.n_slots
     labelled = bm.vars.inst.layout is Layout.LABELLED
+    if labelled and size > SMALL_MODEL and side_by_side(settings, time_limit_s):
+        return _side_by_side(
+            bm, settings, best, time_limit_s=time_limit_s, on_progress=on_progress, stop=stop
+        )
     if size <= SMALL_MODEL:
         phases = SMALL_PHASES
     elif labelled:
@@ -408,6 +454,89 @@ def search(
     )
 
 
+def side_by_side(settings: SolverSettings, time_limit_s: float) -> bool:
+    """Whether a labelled model's bound search runs beside its section neighbourhoods (see
+    ``SIDE_BY_SIDE_BELOW_S``) rather than after them."""
+    return not settings.deterministic and settings.workers >= 2 and time_limit_s < SIDE_BY_SIDE_BELOW_S
+
+
+def _side_by_side(
+    bm: BuiltModel,
+    settings: SolverSettings,
+    best: dict,
+    *,
+    time_limit_s: float,
+    on_progress: Callable[[Progress], None] | None,
+    stop: StopSignal | None,
+) -> RawSolution:
+    """The labelled layout's two phases at once, each for the whole time: the bound search (the
+    bound phase's workers, on a copy of the model) on a thread of its own, and the section
+    neighbourhoods (one worker) on this one. Never ends worse than ``best``."""
+    started = time.perf_counter()
+    own = StopSignal() if stop is None else stop.child()  # a proof ends the neighbourhoods early
+    side_bm = replace(bm, model=bm.model.clone())  # the neighbourhoods re-hint bm.model meanwhile
+    results: list[RawSolution] = []
+    errors: list[BaseException] = []
+
+    def bound_side() -> None:
+        try:
+            raw, _ = run(
+                side_bm,
+                settings,
+                time_limit_s=time_limit_s,
+                on_progress=on_progress,
+                stop=own,
+                bound_only=True,
+            )
+            results.append(raw)
+            if raw.status is Status.OPTIMAL:
+                own.stop()
+        except BaseException as error:  # raised again on the caller's thread
+            errors.append(error)
+            own.stop()
+
+    thread = threading.Thread(target=bound_side, name="restructure-bound", daemon=True)
+    thread.start()
+    try:
+        out = neighbourhoods.improve(
+            bm,
+            replace(settings, workers=1),
+            best,
+            time_limit_s=time_limit_s,
+            stop=own,
+            on_improve=None
+            if on_progress is None
+            else lambda objective: on_progress(Progress(time.perf_counter() - started, objective, 0.0, 1)),
+        )
+    finally:
+        thread.join()
+        if stop is not None:
+            stop.forget(own)
+    if errors:
+        raise errors[0]
+    raw = results[0]
+    if out.improvements:
+        best, every = _tight(bm, out.values, None)
+        bm.hint_solution(every)
+    if raw.values is not None and raw.objective is not None:
+        found, every = {**raw.values, "objective": raw.objective}, raw.every_value
+        if raw.status is not Status.OPTIMAL:
+            found, every = _tight(bm, found, every)
+        if found["objective"] < best["objective"] - 1e-9:
+            best = found
+            bm.hint_solution(every)
+    proven = raw.bound is not None and raw.bound >= best["objective"] - 1e-9
+    return RawSolution(
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        objective=best["objective"],
+        bound=best["objective"] if proven else raw.bound,
+        seconds=time.perf_counter() - started,
+        first_solution_s=0.0,
+        values=best,
+        solutions=out.improvements + raw.solutions,
+    )
+
+
 def _tight(bm: BuiltModel, found: dict, every: list[int] | None) -> tuple[dict, list[int] | None]:
     """A plan the search found, scored with tight penalty variables (``evaluate``) when that is
     lower, with the value of every variable to hint it by. Why: the search compares plans by
@@ -468,6 +597,8 @@ def run(
         m.add_assumptions(assumptions)
     start = time.perf_counter()
     watcher = _Watcher(bm, on_progress, stop, start)
+    if on_progress is not None:
+        solver.best_bound_callback = watcher.on_bound
     if stop is not None:
         stop.attach(solver)
     try:
