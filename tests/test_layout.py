@@ -179,3 +179,124 @@ def test_the_two_thread_proof_on_labelled_slots_finds_the_same_optimum(seed):
     anonymous, _ = run(build(inst.anonymous()), PROVE, bound_only=True)
     assert labelled.status is anonymous.status is Status.OPTIMAL
     assert labelled.objective == pytest.approx(anonymous.objective)
+
+
+# A generated bureau on labelled slots just above SMALL_MODEL (640 duty-slot cells), so that a
+# wall-clock solve with two workers runs its bound search beside the section neighbourhoods.
+SIDE_BUREAU = generate_department(40, 20, 6, 1, 3)
+
+
+def _side_scenario(time_limit_s: float, *, deterministic: bool = False):
+    sc = scenario(
+        SIDE_BUREAU.sections, SIDE_BUREAU.duties, SIDE_BUREAU.staff, key_tasks=SIDE_BUREAU.key_tasks
+    )
+    workers = 1 if deterministic else 2
+    return replace(
+        sc,
+        solver=SolverSettings(
+            time_limit_s=time_limit_s, seed=0, workers=workers, deterministic=deterministic
+        ),
+    )
+
+
+def test_side_by_side_runs_only_on_the_clock_with_two_workers_below_its_limit():
+    from restructure.model.solve import SIDE_BY_SIDE_BELOW_S, side_by_side
+
+    on_the_clock = SolverSettings(time_limit_s=10, seed=0, workers=2, deterministic=False)
+    assert side_by_side(on_the_clock, 10)
+    assert not side_by_side(on_the_clock, SIDE_BY_SIDE_BELOW_S)  # long solves keep the phases in turn
+    assert not side_by_side(replace(on_the_clock, workers=1), 10)
+    assert not side_by_side(replace(on_the_clock, deterministic=True, workers=1), 10)  # reproducible
+
+
+def test_side_by_side_proves_the_optimum_the_reproducible_solve_proves_and_ends_when_it_does(monkeypatch):
+    """Both sides run, each where it should (the bound search on its own thread and copy of the
+    model, the neighbourhoods on the caller's with one worker); the plan keeps every rule; the
+    proof ends both sides before the time limit; the bound reaches the progress reports."""
+    import threading
+
+    import restructure.model.solve as solve_module
+
+    sc = _side_scenario(19)
+    assert prepare(sc).layout is Layout.LABELLED
+    optimum = solve(_side_scenario(30, deterministic=True), explain=False)
+    assert optimum.status is Status.OPTIMAL
+
+    seen = []
+    real_run, real_improve = solve_module.run, solve_module.neighbourhoods.improve
+
+    def spy_run(bm, settings, **kw):
+        seen.append(("bound" if kw.get("bound_only") else "run", threading.current_thread().name, bm.model))
+        return real_run(bm, settings, **kw)
+
+    def spy_improve(bm, settings, best, **kw):
+        seen.append(("sections", threading.current_thread().name, bm.model, settings.workers))
+        return real_improve(bm, settings, best, **kw)
+
+    monkeypatch.setattr(solve_module, "run", spy_run)
+    monkeypatch.setattr(solve_module.neighbourhoods, "improve", spy_improve)
+    progress = []
+    plan = solve(sc, explain=False, on_progress=progress.append)
+
+    ((_, bound_thread, bound_model),) = [s for s in seen if s[0] == "bound"]
+    ((_, sections_thread, sections_model, workers),) = [s for s in seen if s[0] == "sections"]
+    assert bound_thread == "restructure-bound" and sections_thread == threading.current_thread().name
+    assert bound_model is not sections_model and workers == 1
+    assert plan.status is Status.OPTIMAL
+    assert plan.solver.objective == pytest.approx(optimum.solver.objective)
+    report = check_plan(sc, plan)
+    assert report.ok, (report.violations, report.kpi_mismatches)
+    assert plan.solver.seconds < 18  # the proof stopped both sides, not the 19 s limit
+    assert max(p.bound for p in progress) == pytest.approx(plan.solver.objective)
+    assert not [t for t in threading.enumerate() if t.name == "restructure-bound"]
+
+
+def test_a_stop_ends_both_sides_and_keeps_the_best_plan_so_far():
+    import threading
+    import time
+
+    from restructure.model.solve import StopSignal
+
+    sc = _side_scenario(19)
+    stop = StopSignal()
+    timer = threading.Timer(0.5, stop.stop)
+    started = time.perf_counter()
+    timer.start()
+    try:
+        plan = solve(sc, explain=False, stop=stop)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - started < 8
+    assert plan.has_plan and plan.status in (Status.FEASIBLE, Status.OPTIMAL)
+    report = check_plan(sc, plan)
+    assert report.ok, (report.violations, report.kpi_mismatches)
+    assert not [t for t in threading.enumerate() if t.name == "restructure-bound"]
+
+
+def test_an_error_in_the_bound_search_reaches_the_caller(monkeypatch):
+    import restructure.model.solve as solve_module
+
+    real_run = solve_module.run
+
+    def failing(bm, settings, **kw):
+        if kw.get("bound_only"):
+            raise RuntimeError("bound search failed")
+        return real_run(bm, settings, **kw)
+
+    monkeypatch.setattr(solve_module, "run", failing)
+    with pytest.raises(RuntimeError, match="bound search failed"):
+        solve(_side_scenario(5), explain=False)
+
+
+def test_a_child_stop_signal_is_set_by_its_parent_and_alone():
+    from restructure.model.solve import StopSignal
+
+    parent = StopSignal()
+    child = parent.child()
+    child.stop()
+    assert child.is_set() and not parent.is_set()  # a proof on one side ends the solve's parts only
+    other = parent.child()
+    parent.stop()
+    assert other.is_set()  # the planner's stop reaches every part
+    parent.forget(other)
+    assert parent.child().is_set()  # a part started after the stop stops at once

@@ -477,6 +477,18 @@ def _side_by_side(
     side_bm = replace(bm, model=bm.model.clone())  # the neighbourhoods re-hint bm.model meanwhile
     results: list[RawSolution] = []
     errors: list[BaseException] = []
+    best_so_far = [best["objective"]]  # the neighbourhoods' best, for the bound side to meet
+
+    def improved(objective: float) -> None:
+        best_so_far[0] = objective
+        if on_progress is not None:
+            on_progress(Progress(time.perf_counter() - started, objective, 0.0, 1))
+
+    def bound_progress(p: Progress) -> None:
+        if on_progress is not None:
+            on_progress(p)
+        if p.bound >= min(best_so_far[0], p.objective) - 1e-9:
+            own.stop()  # the best plan on either side is proven: both can end
 
     def bound_side() -> None:
         try:
@@ -484,13 +496,11 @@ def _side_by_side(
                 side_bm,
                 settings,
                 time_limit_s=time_limit_s,
-                on_progress=on_progress,
+                on_progress=bound_progress,
                 stop=own,
                 bound_only=True,
             )
             results.append(raw)
-            if raw.status is Status.OPTIMAL:
-                own.stop()
         except BaseException as error:  # raised again on the caller's thread
             errors.append(error)
             own.stop()
@@ -504,9 +514,7 @@ def _side_by_side(
             best,
             time_limit_s=time_limit_s,
             stop=own,
-            on_improve=None
-            if on_progress is None
-            else lambda objective: on_progress(Progress(time.perf_counter() - started, objective, 0.0, 1)),
+            on_improve=improved,
         )
     finally:
         thread.join()
