@@ -181,9 +181,17 @@ def test_the_two_thread_proof_on_labelled_slots_finds_the_same_optimum(seed):
     assert labelled.objective == pytest.approx(anonymous.objective)
 
 
-# A generated bureau on labelled slots just above SMALL_MODEL (640 duty-slot cells), so that a
-# wall-clock solve with two workers runs its bound search beside the section neighbourhoods.
+# A generated bureau on labelled slots just above SMALL_MODEL (640 duty-slot cells). The tests
+# of the side-by-side solve lower SIDE_BY_SIDE_MIN_CELLS to it: the mechanics are the same, and a
+# model of the size it is meant for takes 10 s a solve.
 SIDE_BUREAU = generate_department(40, 20, 6, 1, 3)
+
+
+@pytest.fixture
+def side_by_side_from_640(monkeypatch):
+    import restructure.model.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "SIDE_BY_SIDE_MIN_CELLS", 640)
 
 
 def _side_scenario(time_limit_s: float, *, deterministic: bool = False):
@@ -200,16 +208,20 @@ def _side_scenario(time_limit_s: float, *, deterministic: bool = False):
 
 
 def test_side_by_side_runs_only_on_the_clock_with_two_workers_below_its_limit():
-    from restructure.model.solve import SIDE_BY_SIDE_BELOW_S, side_by_side
+    from restructure.model.solve import SIDE_BY_SIDE_BELOW_S, SIDE_BY_SIDE_MIN_CELLS, side_by_side
 
     on_the_clock = SolverSettings(time_limit_s=10, seed=0, workers=2, deterministic=False)
-    assert side_by_side(on_the_clock, 10)
-    assert not side_by_side(on_the_clock, SIDE_BY_SIDE_BELOW_S)  # long solves keep the phases in turn
-    assert not side_by_side(replace(on_the_clock, workers=1), 10)
-    assert not side_by_side(replace(on_the_clock, deterministic=True, workers=1), 10)  # reproducible
+    large = SIDE_BY_SIDE_MIN_CELLS
+    assert side_by_side(on_the_clock, 10, large)
+    assert not side_by_side(on_the_clock, 10, large - 1)  # smaller models keep the phases in turn
+    assert not side_by_side(on_the_clock, SIDE_BY_SIDE_BELOW_S, large)  # and so do long solves
+    assert not side_by_side(replace(on_the_clock, workers=1), 10, large)
+    assert not side_by_side(replace(on_the_clock, deterministic=True, workers=1), 10, large)  # reproducible
 
 
-def test_side_by_side_proves_the_optimum_the_reproducible_solve_proves_and_ends_when_it_does(monkeypatch):
+def test_side_by_side_proves_the_optimum_the_reproducible_solve_proves_and_ends_when_it_does(
+    monkeypatch, side_by_side_from_640
+):
     """Both sides run, each where it should (the bound search on its own thread and copy of the
     model, the neighbourhoods on the caller's with one worker); the plan keeps every rule; the
     proof ends both sides before the time limit; the bound reaches the progress reports."""
@@ -251,7 +263,7 @@ def test_side_by_side_proves_the_optimum_the_reproducible_solve_proves_and_ends_
     assert not [t for t in threading.enumerate() if t.name == "restructure-bound"]
 
 
-def test_a_stop_ends_both_sides_and_keeps_the_best_plan_so_far():
+def test_a_stop_ends_both_sides_and_keeps_the_best_plan_so_far(side_by_side_from_640):
     import threading
     import time
 
@@ -273,7 +285,7 @@ def test_a_stop_ends_both_sides_and_keeps_the_best_plan_so_far():
     assert not [t for t in threading.enumerate() if t.name == "restructure-bound"]
 
 
-def test_an_error_in_the_bound_search_reaches_the_caller(monkeypatch):
+def test_an_error_in_the_bound_search_reaches_the_caller(monkeypatch, side_by_side_from_640):
     import restructure.model.solve as solve_module
 
     real_run = solve_module.run

@@ -324,17 +324,21 @@ LABELLED_PHASES: tuple[tuple[str, float, bool], ...] = (
     ("sections", 0.45, True),
     ("bound", 0.55, False),
 )
-# Below this time limit (on the clock, two or more workers) a labelled model runs its two phases
-# side by side instead (``_side_by_side``). Why: its bound comes from the root LP, which needs
-# 5-9 s after a presolve of 1-2 s on this machine, so a bound phase of 0.55 x 10 s ended before it
-# now and then: 自然资源局 内设机构个数不变 got bounds of 2, 14 and 16 in three 10 s solves, 44 in
-# others. Side by side the bound search has the whole time. 7 labelled bundled scenarios x seeds
-# 0, 1 at 10 s: bounds 889 -> 937 summed, none lower (自然资源局 35 -> 47, 市场监管局 66 -> 73),
-# plans level (1,120 -> 1,119). But the bound search then starts from the sketch, not from the
-# neighbourhoods' plan, and its fixed search needs that plan to prune: at 20 s (seed 0) the two
-# were level (bounds 485 and 484), and at 30 s the phases in turn proved 自然资源局 内设机构个数不变
-# (23.9 s) and 住建局 (26.8 s), side by side neither.
+# A large labelled model (from SIDE_BY_SIDE_MIN_CELLS duty-slot pairs), on the clock with two or
+# more workers and a time limit below SIDE_BY_SIDE_BELOW_S, runs its two phases side by side
+# instead (``_side_by_side``). Why: its bound comes from the root LP, which needs 5-9 s after a
+# presolve of 1-2 s on this machine, so a bound phase of 0.55 x 10 s ended before it now and then:
+# in five seeded 10 s solves each, 自然资源局 内设机构个数不变 got bounds 0 and 44 (x4), its 9+X
+# variant 26, 29 and 45 (x3). Side by side the bound search has the whole time: 44-48 in all ten.
+# The five labelled bundled scenarios of 3,300-4,200 pairs x seeds 0, 1 at 10 s: bounds 640 -> 681
+# summed, none lower (自然资源局 35 -> 47, 市场监管局 66 -> 73), plans level (796 -> 795). But the
+# bound search then starts from the sketch, and its fixed search prunes with the plan it knows:
+# smaller models lose by it (the generated 60/30, 1,080 pairs, was proven at 78 in 7.7-8.2 s in
+# turn, side by side it ended at 79, bound 77; 住建局, 1,800-1,900 pairs, gained 1-2 points of
+# bound), and so do longer solves: at 20 s (seed 0) both ways were level (bounds 350 and 350 on
+# the five), at 30 s the phases in turn proved 自然资源局 内设机构个数不变 (23.9 s), side by side not.
 SIDE_BY_SIDE_BELOW_S = 20.0
+SIDE_BY_SIDE_MIN_CELLS = 3_000
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
 # against default_lp + max_lp (2 workers, seed 0): 4 s bound-only runs 19 -> 23 (市场监管局 个数不变),
@@ -382,7 +386,7 @@ def search(
     best, bound, status, spent, solutions = dict(hinted), None, Status.FEASIBLE, 0.0, 0
     size = len(bm.vars.x) * bm.vars.inst.n_slots
     labelled = bm.vars.inst.layout is Layout.LABELLED
-    if labelled and size > SMALL_MODEL and side_by_side(settings, time_limit_s):
+    if labelled and side_by_side(settings, time_limit_s, size):
         return _side_by_side(
             bm, settings, best, time_limit_s=time_limit_s, on_progress=on_progress, stop=stop
         )
@@ -454,10 +458,15 @@ def search(
     )
 
 
-def side_by_side(settings: SolverSettings, time_limit_s: float) -> bool:
-    """Whether a labelled model's bound search runs beside its section neighbourhoods (see
-    ``SIDE_BY_SIDE_BELOW_S``) rather than after them."""
-    return not settings.deterministic and settings.workers >= 2 and time_limit_s < SIDE_BY_SIDE_BELOW_S
+def side_by_side(settings: SolverSettings, time_limit_s: float, cells: int) -> bool:
+    """Whether a labelled model of ``cells`` duty-slot pairs runs its bound search beside its
+    section neighbourhoods rather than after them (see ``SIDE_BY_SIDE_BELOW_S``)."""
+    return (
+        not settings.deterministic
+        and settings.workers >= 2
+        and time_limit_s < SIDE_BY_SIDE_BELOW_S
+        and cells >= SIDE_BY_SIDE_MIN_CELLS
+    )
 
 
 def _side_by_side(
