@@ -84,7 +84,7 @@ class SolveJob:
             return self._error
 
     def progress(self) -> list[Progress]:
-        """Every improving solution so far (a copy)."""
+        """Every report so far (a copy): each better plan, and each rise of the bound alone."""
         with self._lock:
             return list(self._progress)
 

@@ -410,7 +410,8 @@ def solve_progress() -> None:
         c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
         c1.metric(t("best_objective"), "—" if best is None else f"{best.objective:.1f}")
         c2.metric(t("best_bound"), "—" if best is None else f"{best.bound:.1f}")
-        c3.metric(t("solutions_found"), len(points))
+        # not len(points): a point may only raise the bound
+        c3.metric(t("solutions_found"), 0 if best is None else best.solutions)
         with c4:
             stopped = running.stop_requested
             if st.button(

@@ -208,3 +208,22 @@ def test_the_objective_breakdown_adds_up_to_the_objective() -> None:
     assert sum(v for k, v in points.items() if k != "合计（目标值）") == plan.solver.objective
     assert points["科室规模适度"] == plan.terms["span"]
     assert any(c.value.startswith("科室规模上限7人（平均科室人数的2倍）") for c in at.caption)
+
+
+def test_the_live_bound_rises_without_counting_as_a_plan() -> None:
+    """A rise of the bound alone (the bound search's root LP) shows at once, and the count of
+    plans found stays the count of plans."""
+    from app_pages.solving import SolveJob
+    from restructure.model.solve import Progress
+
+    at = load_bundled(new_session(sync=False))
+    job = SolveJob(load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "science_bureau.toml"))
+    job._record(Progress(0.4, 52.0, 0.0, 1))
+    job._record(Progress(0.9, 50.0, 0.0, 2))
+    job._record(Progress(3.1, 50.0, 44.0, 2, new_plan=False))
+    at.session_state["job"] = job
+    go(at, "plan_page")
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["当前最好目标值"] == "50.0"
+    assert cards["已证明下界"] == "44.0"
+    assert cards["已找到方案数"] == "2"

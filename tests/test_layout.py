@@ -312,3 +312,30 @@ def test_a_child_stop_signal_is_set_by_its_parent_and_alone():
     assert other.is_set()  # the planner's stop reaches every part
     parent.forget(other)
     assert parent.child().is_set()  # a part started after the stop stops at once
+
+
+def test_a_rise_of_the_bound_alone_is_reported_but_not_counted_as_a_plan():
+    import time
+
+    from restructure.model.solve import Progress, ProgressRelay, _Watcher
+
+    seen = []
+    relay = ProgressRelay(seen.append, time.perf_counter())
+    relay.offset = 10.0  # a settled tier's points, added to what the front end sees
+    relay.report(52.0, None)
+    relay(Progress(1.0, 55.0, 40.0, 7))  # a worse plan of a later phase: the best stays
+    relay(Progress(2.0, 55.0, 44.0, 7, new_plan=False))
+    assert [(p.objective, p.bound, p.solutions, p.new_plan) for p in seen] == [
+        (62.0, 10.0, 1, True),
+        (62.0, 50.0, 2, True),
+        (62.0, 54.0, 2, False),
+    ]
+
+    watched = []
+    watcher = _Watcher(None, watched.append, None, time.perf_counter())
+    watcher.on_bound(4_000)  # before any plan there is no objective to show beside it
+    assert watched == []
+    watcher.objective = 52.0
+    watcher.on_bound(4_400)
+    ((p,),) = [watched]
+    assert (p.objective, p.bound, p.new_plan) == (52.0, 44.0, False)

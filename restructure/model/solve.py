@@ -31,7 +31,8 @@ class Progress:
     seconds: float
     objective: float
     bound: float
-    solutions: int
+    solutions: int  # plans found so far
+    new_plan: bool = True  # False: only the bound moved
 
 
 @dataclass
@@ -60,14 +61,14 @@ class ProgressRelay:
         self.count = 0
 
     def __call__(self, p: Progress) -> None:
-        self.report(p.objective, p.bound)
+        self.report(p.objective, p.bound, new_plan=p.new_plan)
 
-    def report(self, objective: float, bound: float | None) -> None:
+    def report(self, objective: float, bound: float | None, *, new_plan: bool = True) -> None:
         with self._lock:  # the bound search reports from a thread of its own
-            self._report(objective, bound)
+            self._report(objective, bound, new_plan)
 
-    def _report(self, objective: float, bound: float | None) -> None:
-        self.count += 1
+    def _report(self, objective: float, bound: float | None, new_plan: bool) -> None:
+        self.count += new_plan
         self.best = objective if self.best is None else min(self.best, objective)
         if bound is not None:
             self.bound = bound if self.bound is None else max(self.bound, bound)
@@ -78,6 +79,7 @@ class ProgressRelay:
                     self.best + self.offset,
                     (self.bound if self.bound is not None else 0.0) + self.offset,
                     self.count,
+                    new_plan,
                 )
             )
 
@@ -142,7 +144,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         should see it as it comes, not only with the next plan."""
         if self.on_progress is not None and self.objective is not None:
             now = time.perf_counter() - self.start
-            self.on_progress(Progress(now, self.objective, bound / POINTS, self.count))
+            self.on_progress(Progress(now, self.objective, bound / POINTS, self.count, new_plan=False))
 
     def on_solution_callback(self) -> None:
         now = time.perf_counter() - self.start
