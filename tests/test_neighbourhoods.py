@@ -94,6 +94,24 @@ def test_section_neighbourhoods_are_reproducible_and_never_worse():
     assert same.values == start and same.tries == 0
 
 
+def test_stalled_neighbourhoods_end_early_but_not_before_their_minimum():
+    """With ``stalled_after_s`` the search ends once it has found nothing better for half that
+    long and that long has passed (reproducible mode: deterministic units)."""
+    sc = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
+    settings = SolverSettings(time_limit_s=5, seed=0, workers=1, deterministic=True)
+    _, bm, start = _worst_start(sc)
+    full = improve(bm, settings, start, time_limit_s=3.0)
+    _, bm, start = _worst_start(sc)
+    stalled = improve(bm, settings, start, time_limit_s=3.0, stalled_after_s=0.6)
+    assert stalled.improvements >= 1  # the same first steps: it improves while it can
+    assert stalled.tries < full.tries  # and ends once it stalls
+    assert stalled.values["objective"] >= full.values["objective"]
+    # from the plan it stalled on: it still tries for the minimum time, then stops
+    _, bm, _ = _worst_start(sc)
+    again = improve(bm, settings, stalled.values, time_limit_s=3.0, stalled_after_s=0.6)
+    assert again.tries >= 1 and again.tries < full.tries
+
+
 def test_section_neighbourhoods_keep_pins_immovable_staff_and_items_together():
     base = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
     dept = base.department

@@ -108,8 +108,11 @@ def improve(
     time_limit_s: float,
     stop=None,
     on_improve=None,
+    stalled_after_s: float | None = None,
 ) -> Improved:
-    """Section neighbourhoods from ``best`` (a plan of this model) for ``time_limit_s``.
+    """Section neighbourhoods from ``best`` (a plan of this model) for ``time_limit_s``; with
+    ``stalled_after_s``, they end sooner once they have found nothing better for
+    ``stalled_after_s / 2`` and at least ``stalled_after_s`` has passed.
 
     In reproducible mode the budget, and each sub-solve, is CP-SAT deterministic time with one
     worker, and the neighbourhoods come from ``settings.seed``: same inputs, same plan."""
@@ -117,8 +120,15 @@ def improve(
     inst = bm.vars.inst
     started = time.perf_counter()
     spent = 0.0  # wall seconds, or deterministic time in reproducible mode
+    last_better = 0.0  # when the last better plan came, in the same units
     size, tries, improvements = 3, 0, 0
     while spent < time_limit_s and not (stop is not None and stop.is_set()):
+        if (
+            stalled_after_s is not None
+            and spent >= stalled_after_s
+            and spent - last_better >= stalled_after_s / 2
+        ):
+            break
         active = [k for k, on in enumerate(best["active"]) if on]
         if len(active) < 2:
             break
@@ -162,6 +172,7 @@ def improve(
                 best = {**bm.values(solver.value), "objective": objective}
                 bm.hint_solution(list(solver.response_proto.solution))
                 improvements += 1
+                last_better = spent
                 if on_improve is not None:
                     on_improve(objective)
     return Improved(best, tries, improvements, time.perf_counter() - started)

@@ -341,10 +341,13 @@ LABELLED_PHASES: tuple[tuple[str, float, bool], ...] = (
 # the five), at 30 s the phases in turn proved 自然资源局 内设机构个数不变 (23.9 s), side by side not.
 SIDE_BY_SIDE_BELOW_S = 20.0
 SIDE_BY_SIDE_MIN_CELLS = 3_000
-# Side by side, the neighbourhoods stop at half the time (in turn they had 0.45 of it), and the
-# bound search has both cores after. With the whole time for both, the root LP of 自然资源局
-# 内设机构个数不变 ended at 9.9-10.1 s of a 10 s solve (bound 29 in one of two), at half 8.1-9.2 s
-# (48 in five of five). The five scenarios x seeds 0, 1: bounds 681 -> 697, plans 795 -> 797.
+# Side by side, the neighbourhoods stop once they have stalled: after half the time (in turn they
+# had 0.45 of it), when nothing better came for a quarter of it. The bound search then has both
+# cores. With the whole time for both, the root LP of 自然资源局 内设机构个数不变 ended at 9.9-10.1 s
+# of a 10 s solve (bound 29 in one of two); with this, at 7.8-9.7 s (46-48 in four of four). A
+# hard stop at half the time was as good for the bound but cut 自然资源局 9+X's last step (60 -> 52
+# at 4.4 s): 60 and 61 in two of six solves; with this 52 in five of five. The five large
+# scenarios x seeds 0, 1: bounds 681 -> 695, plans 795 -> 797.
 SIDE_SECTIONS_SHARE = 0.5
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
@@ -528,7 +531,8 @@ def _side_by_side(
             bm,
             replace(settings, workers=1),
             best,
-            time_limit_s=SIDE_SECTIONS_SHARE * time_limit_s,
+            time_limit_s=time_limit_s,
+            stalled_after_s=SIDE_SECTIONS_SHARE * time_limit_s,
             stop=own,
             on_improve=improved,
         )
