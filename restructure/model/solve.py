@@ -490,7 +490,8 @@ def _side_by_side(
 ) -> RawSolution:
     """The labelled layout's two phases at once: the bound search (the bound phase's workers, on a
     copy of the model) for the whole time on a thread of its own, and the section neighbourhoods
-    (one worker) for ``SIDE_SECTIONS_SHARE`` of it on this one. Never ends worse than ``best``."""
+    (one worker) on this one until they stall (``SIDE_SECTIONS_SHARE``). Never ends worse than
+    ``best``."""
     started = time.perf_counter()
     own = StopSignal() if stop is None else stop.child()  # a proof ends the neighbourhoods early
     side_bm = replace(bm, model=bm.model.clone())  # the neighbourhoods re-hint bm.model meanwhile
