@@ -339,3 +339,64 @@ def test_a_rise_of_the_bound_alone_is_reported_but_not_counted_as_a_plan():
     watcher.on_bound(4_400)
     ((p,),) = [watched]
     assert (p.objective, p.bound, p.new_plan) == (52.0, 44.0, False)
+
+
+def test_large_anonymous_models_run_the_bound_search_beside_the_rest_on_the_clock_only():
+    from restructure.model.solve import LARGE_MODEL, large_side_by_side
+
+    on_the_clock = SolverSettings(time_limit_s=60, seed=0, workers=2, deterministic=False)
+    assert large_side_by_side(on_the_clock, LARGE_MODEL)
+    assert not large_side_by_side(on_the_clock, LARGE_MODEL - 1)  # smaller models: phases in turn
+    assert not large_side_by_side(replace(on_the_clock, workers=1), LARGE_MODEL)
+    assert not large_side_by_side(replace(on_the_clock, deterministic=True, workers=1), LARGE_MODEL)
+
+
+def test_a_large_anonymous_model_searches_plans_on_one_worker_beside_its_bound_search(monkeypatch):
+    """The bound search runs on its own thread and copy of the model, the full search, CP-SAT's
+    LNS and the section neighbourhoods on the caller's with one worker; the plan keeps every rule,
+    the proof ends the solve early, and the bound reaches the progress reports."""
+    import threading
+
+    import restructure.model.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 1)  # the mechanics, on a bureau that solves fast
+    dept = generate_department(14, 9, 3, 0, 3)
+    small = scenario(dept.sections, dept.duties, dept.staff, key_tasks=dept.key_tasks)
+    small = with_rules(small, min_section_staff=2, max_nonbusiness_section_share=0.5)
+    optimum = solve(replace(small, solver=PROVE), explain=False)
+    assert optimum.status is Status.OPTIMAL
+    sc = replace(small, solver=SolverSettings(time_limit_s=19, seed=0, workers=2, deterministic=False))
+
+    seen = []
+    real_run, real_improve = solve_module.run, solve_module.neighbourhoods.improve
+
+    def spy_run(bm, settings, **kw):
+        phase = "bound" if kw.get("bound_only") else "lns" if kw.get("lns_only") else "full"
+        seen.append((phase, threading.current_thread().name, bm.model, settings.workers))
+        return real_run(bm, settings, **kw)
+
+    def spy_improve(bm, settings, best, **kw):
+        seen.append(("sections", threading.current_thread().name, bm.model, settings.workers))
+        return real_improve(bm, settings, best, **kw)
+
+    monkeypatch.setattr(solve_module, "run", spy_run)
+    monkeypatch.setattr(solve_module.neighbourhoods, "improve", spy_improve)
+    progress = []
+    plan = solve(sc, explain=False, on_progress=progress.append, layout=Layout.ANONYMOUS)
+
+    assert plan.solver.layout == "anonymous"
+    ((_, bound_thread, bound_model, bound_workers),) = [s for s in seen if s[0] == "bound"]
+    plan_side = [s for s in seen if s[0] != "bound"]
+    assert bound_thread == "restructure-bound" and bound_workers == 2
+    assert plan_side[0][0] == "full"  # then LNS and the neighbourhoods, unless the proof came first
+    assert {(thread, workers) for _, thread, _, workers in plan_side} == {
+        (threading.current_thread().name, 1)
+    }
+    assert all(model is not bound_model for _, _, model, _ in plan_side)
+    assert plan.status is Status.OPTIMAL
+    assert plan.solver.objective == pytest.approx(optimum.solver.objective)
+    report = check_plan(sc, plan)
+    assert report.ok, (report.violations, report.kpi_mismatches)
+    assert plan.solver.seconds < 18
+    assert max(p.bound for p in progress) == pytest.approx(plan.solver.objective)
+    assert not [t for t in threading.enumerate() if t.name == "restructure-bound"]

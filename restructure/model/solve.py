@@ -317,6 +317,16 @@ LARGE_PHASES: tuple[tuple[str, float, bool], ...] = (
     ("bound", 0.4, False),
 )
 LARGE_MODEL = 8_000
+# Even at 0.4 that bound phase ended in its root LP now and then: 1000/500 at 60 s, seeds 0-3,
+# bounds 346, 230, 295, 346. On the clock with two or more workers a large anonymous model
+# therefore runs its bound search beside the rest for the whole time (``_side_by_side``): the LP
+# then ends after about 40 s, and the bounds were 346 in all four seeds, plans level (382, 382,
+# 378, 381 -> 381, 382, 383, 377). The plan side runs these phases on one worker.
+LARGE_SIDE_PHASES: tuple[tuple[str, float, bool], ...] = (
+    ("full", 0.15, True),
+    ("lns", 0.1, True),
+    ("sections", 0.75, True),
+)
 # The labelled layout runs no full or LNS phase: its model takes 1-1.2 s to presolve on a slower
 # machine, so a 1 s phase ended with nothing (3 of 4 labelled scenarios: no plan at all), and its
 # root LP needs 4.5 s of a bound phase to give any bound. Their time goes to the bound phase.
@@ -393,12 +403,27 @@ def search(
             if raw.bound is not None and raw.bound >= raw.objective - 1e-9:
                 raw.status, raw.bound = Status.OPTIMAL, raw.objective
         return raw
-    best, bound, status, spent, solutions = dict(hinted), None, Status.FEASIBLE, 0.0, 0
     size = len(bm.vars.x) * bm.vars.inst.n_slots
     labelled = bm.vars.inst.layout is Layout.LABELLED
     if labelled and side_by_side(settings, time_limit_s, size):
         return _side_by_side(
-            bm, settings, best, time_limit_s=time_limit_s, on_progress=on_progress, stop=stop
+            bm,
+            settings,
+            dict(hinted),
+            _neighbourhoods_until_stalled,
+            time_limit_s=time_limit_s,
+            on_progress=on_progress,
+            stop=stop,
+        )
+    if not labelled and large_side_by_side(settings, size):
+        return _side_by_side(
+            bm,
+            settings,
+            dict(hinted),
+            _large_plan_side,
+            time_limit_s=time_limit_s,
+            on_progress=on_progress,
+            stop=stop,
         )
     if size <= SMALL_MODEL:
         phases = SMALL_PHASES
@@ -406,15 +431,63 @@ def search(
         phases = LABELLED_PHASES
     else:
         phases = LARGE_PHASES if size >= LARGE_MODEL else PHASES
+    found = _phases(
+        bm, settings, dict(hinted), phases, time_limit_s=time_limit_s, on_progress=on_progress, stop=stop
+    )
+    best, bound, status = found.best, found.bound, found.status
+    if bound is not None and bound >= best["objective"] - 1e-9:
+        status = Status.OPTIMAL  # a bound of one phase meets the plan of another: proven all the same
+    return RawSolution(
+        status=status,
+        objective=best["objective"],
+        bound=best["objective"] if status is Status.OPTIMAL else bound,
+        seconds=found.seconds,
+        first_solution_s=0.0,
+        values=best,
+        solutions=found.solutions,
+    )
+
+
+@dataclass
+class _Phased:
+    """What a run of phases ended with: the best plan, the best bound of its full searches, and
+    OPTIMAL when one of them proved that plan."""
+
+    best: dict
+    bound: float | None
+    status: Status
+    seconds: float
+    solutions: int
+
+
+def _phases(
+    bm: BuiltModel,
+    settings: SolverSettings,
+    best: dict,
+    phases: tuple[tuple[str, float, bool], ...],
+    *,
+    time_limit_s: float,
+    on_progress: Callable[[Progress], None] | None,
+    stop: StopSignal | None,
+    deadline: float | None = None,
+) -> _Phased:
+    """Run ``phases`` (name, share of ``time_limit_s``, keep the hint) in turn from ``best``;
+    with a ``deadline`` (``time.perf_counter()``), none runs past it."""
+    bound, status, spent, solutions = None, Status.FEASIBLE, 0.0, 0
     for phase, share, keep_hint in phases:
         if stop is not None and stop.is_set():
             break
+        budget = share * time_limit_s
+        if deadline is not None:
+            budget = min(budget, deadline - time.perf_counter())
+            if budget < 0.2:
+                break
         if phase == "sections":
             out = neighbourhoods.improve(
                 bm,
                 settings,
                 best,
-                time_limit_s=share * time_limit_s,
+                time_limit_s=budget,
                 stop=stop,
                 on_improve=None
                 if on_progress is None
@@ -429,7 +502,7 @@ def search(
         raw, _ = run(
             bm,
             settings,
-            time_limit_s=max(0.2, share * time_limit_s),
+            time_limit_s=max(0.2, budget),
             on_progress=on_progress,
             stop=stop,
             lns_only=phase == "lns",
@@ -455,17 +528,7 @@ def search(
             ):
                 status = Status.OPTIMAL
                 break
-    if bound is not None and bound >= best["objective"] - 1e-9:
-        status = Status.OPTIMAL  # a bound of one phase meets the plan of another: proven all the same
-    return RawSolution(
-        status=status,
-        objective=best["objective"],
-        bound=best["objective"] if status is Status.OPTIMAL else bound,
-        seconds=spent,
-        first_solution_s=0.0,
-        values=best,
-        solutions=solutions,
-    )
+    return _Phased(best, bound, status, spent, solutions)
 
 
 def side_by_side(settings: SolverSettings, time_limit_s: float, cells: int) -> bool:
@@ -479,35 +542,80 @@ def side_by_side(settings: SolverSettings, time_limit_s: float, cells: int) -> b
     )
 
 
+def large_side_by_side(settings: SolverSettings, cells: int) -> bool:
+    """Whether an anonymous model of ``cells`` duty-slot pairs runs its bound search beside its
+    plan search rather than after it (see ``LARGE_SIDE_PHASES``)."""
+    return not settings.deterministic and settings.workers >= 2 and cells >= LARGE_MODEL
+
+
+# What searches for plans while the bound search runs: it gets one worker and returns its best
+# plan (never worse than the one it started from), with any bound or proof of its own.
+PlanSide = Callable[..., "_Phased"]
+
+
+def _neighbourhoods_until_stalled(
+    bm: BuiltModel, settings: SolverSettings, best: dict, *, time_limit_s: float, stop, on_plan
+) -> _Phased:
+    """The labelled layout's plan side: section neighbourhoods until they stall
+    (``SIDE_SECTIONS_SHARE``)."""
+    out = neighbourhoods.improve(
+        bm,
+        settings,
+        best,
+        time_limit_s=time_limit_s,
+        stalled_after_s=SIDE_SECTIONS_SHARE * time_limit_s,
+        stop=stop,
+        on_improve=lambda objective: on_plan(Progress(0.0, objective, 0.0, 1)),
+    )
+    if out.improvements:
+        best, every = _tight(bm, out.values, None)
+        bm.hint_solution(every)
+    return _Phased(best, None, Status.FEASIBLE, out.seconds, out.improvements)
+
+
+def _large_plan_side(
+    bm: BuiltModel, settings: SolverSettings, best: dict, *, time_limit_s: float, stop, on_plan
+) -> _Phased:
+    """A large anonymous model's plan side: the phases but the bound phase (``LARGE_SIDE_PHASES``)."""
+    return _phases(
+        bm,
+        settings,
+        best,
+        LARGE_SIDE_PHASES,
+        time_limit_s=time_limit_s,
+        on_progress=on_plan,
+        stop=stop,
+        deadline=time.perf_counter() + time_limit_s,
+    )
+
+
 def _side_by_side(
     bm: BuiltModel,
     settings: SolverSettings,
     best: dict,
+    plan_side: PlanSide,
     *,
     time_limit_s: float,
     on_progress: Callable[[Progress], None] | None,
     stop: StopSignal | None,
 ) -> RawSolution:
-    """The labelled layout's two phases at once: the bound search (the bound phase's workers, on a
-    copy of the model) for the whole time on a thread of its own, and the section neighbourhoods
-    (one worker) on this one until they stall (``SIDE_SECTIONS_SHARE``). Never ends worse than
-    ``best``."""
+    """The bound search (the bound phase's workers, on a copy of the model) for the whole time on a
+    thread of its own, and ``plan_side`` (one worker) on this one. Both end when the bound meets
+    the best plan of either. Never ends worse than ``best``."""
     started = time.perf_counter()
-    own = StopSignal() if stop is None else stop.child()  # a proof ends the neighbourhoods early
-    side_bm = replace(bm, model=bm.model.clone())  # the neighbourhoods re-hint bm.model meanwhile
+    own = StopSignal() if stop is None else stop.child()  # a proof ends the plan side early
+    side_bm = replace(bm, model=bm.model.clone())  # the plan side re-hints bm.model meanwhile
     results: list[RawSolution] = []
     errors: list[BaseException] = []
-    best_so_far = [best["objective"]]  # the neighbourhoods' best, for the bound side to meet
+    best_so_far = [best["objective"]]  # the best plan of either side, for a bound to meet
 
-    def improved(objective: float) -> None:
-        best_so_far[0] = objective
+    def on_report(p: Progress) -> None:
+        # A search's own figure may score its plan loosely (``_tight``): never below the true one,
+        # so a bound that meets it meets the plan too.
+        best_so_far[0] = min(best_so_far[0], p.objective)
         if on_progress is not None:
-            on_progress(Progress(time.perf_counter() - started, objective, 0.0, 1))
-
-    def bound_progress(p: Progress) -> None:
-        if on_progress is not None:
-            on_progress(p)
-        if p.bound >= min(best_so_far[0], p.objective) - 1e-9:
+            on_progress(replace(p, seconds=time.perf_counter() - started))
+        if p.bound >= best_so_far[0] - 1e-9:
             own.stop()  # the best plan on either side is proven: both can end
 
     def bound_side() -> None:
@@ -516,9 +624,10 @@ def _side_by_side(
                 side_bm,
                 settings,
                 time_limit_s=time_limit_s,
-                on_progress=bound_progress,
+                on_progress=on_report,
                 stop=own,
                 bound_only=True,
+                known_objective=best["objective"],
             )
             results.append(raw)
         except BaseException as error:  # raised again on the caller's thread
@@ -528,25 +637,18 @@ def _side_by_side(
     thread = threading.Thread(target=bound_side, name="restructure-bound", daemon=True)
     thread.start()
     try:
-        out = neighbourhoods.improve(
-            bm,
-            replace(settings, workers=1),
-            best,
-            time_limit_s=time_limit_s,
-            stalled_after_s=SIDE_SECTIONS_SHARE * time_limit_s,
-            stop=own,
-            on_improve=improved,
+        planned = plan_side(
+            bm, replace(settings, workers=1), best, time_limit_s=time_limit_s, stop=own, on_plan=on_report
         )
+        if planned.status is Status.OPTIMAL:
+            own.stop()  # the plan side's own search proved its plan: the bound search can end
     finally:
         thread.join()
         if stop is not None:
             stop.forget(own)
     if errors:
         raise errors[0]
-    raw = results[0]
-    if out.improvements:
-        best, every = _tight(bm, out.values, None)
-        bm.hint_solution(every)
+    raw, best = results[0], planned.best
     if raw.values is not None and raw.objective is not None:
         found, every = {**raw.values, "objective": raw.objective}, raw.every_value
         if raw.status is not Status.OPTIMAL:
@@ -554,15 +656,20 @@ def _side_by_side(
         if found["objective"] < best["objective"] - 1e-9:
             best = found
             bm.hint_solution(every)
-    proven = raw.bound is not None and raw.bound >= best["objective"] - 1e-9
+    bounds = [b for b in (raw.bound, planned.bound) if b is not None]
+    bound = max(bounds) if bounds else None
+    proven = planned.status is Status.OPTIMAL or (bound is not None and bound >= best["objective"] - 1e-9)
+    if proven and on_progress is not None:
+        # CP-SAT reports no bound when its search closes the gap: the front end sees it here
+        on_progress(Progress(time.perf_counter() - started, best["objective"], best["objective"], 0, False))
     return RawSolution(
         status=Status.OPTIMAL if proven else Status.FEASIBLE,
         objective=best["objective"],
-        bound=best["objective"] if proven else raw.bound,
+        bound=best["objective"] if proven else bound,
         seconds=time.perf_counter() - started,
         first_solution_s=0.0,
         values=best,
-        solutions=out.improvements + raw.solutions,
+        solutions=planned.solutions + raw.solutions,
     )
 
 
@@ -595,6 +702,7 @@ def run(
     lns_only: bool = False,
     keep_hint: bool = False,
     bound_only: bool = False,
+    known_objective: float | None = None,
 ) -> tuple[RawSolution, cp_model.CpSolver]:
     labelled_bound = bound_only and bm.vars.inst.layout is Layout.LABELLED
     # Two threads only: reproducible mode interleaves its searches on one thread, and there the
@@ -626,6 +734,9 @@ def run(
         m.add_assumptions(assumptions)
     start = time.perf_counter()
     watcher = _Watcher(bm, on_progress, stop, start)
+    # A bound search beside a plan search may find no plan of its own: its bounds are still
+    # news, reported against the plan it started from.
+    watcher.objective = known_objective
     if on_progress is not None:
         solver.best_bound_callback = watcher.on_bound
     if stop is not None:
