@@ -550,7 +550,7 @@ def large_side_by_side(settings: SolverSettings, cells: int) -> bool:
 
 # What searches for plans while the bound search runs: it gets one worker and returns its best
 # plan (never worse than the one it started from), with any bound or proof of its own.
-PlanSide = Callable[..., "_Phased"]
+PlanSide = Callable[..., _Phased]
 
 
 def _neighbourhoods_until_stalled(
