@@ -207,6 +207,30 @@ def _side_scenario(time_limit_s: float, *, deterministic: bool = False):
     )
 
 
+def _spy_on_searches(monkeypatch) -> list[tuple]:
+    """Record each search a solve runs as (phase, thread name, model, workers); phase is "bound",
+    "full", "lns" or "sections"."""
+    import threading
+
+    import restructure.model.solve as solve_module
+
+    seen = []
+    real_run, real_improve = solve_module.run, solve_module.neighbourhoods.improve
+
+    def spy_run(bm, settings, **kw):
+        phase = "bound" if kw.get("bound_only") else "lns" if kw.get("lns_only") else "full"
+        seen.append((phase, threading.current_thread().name, bm.model, settings.workers))
+        return real_run(bm, settings, **kw)
+
+    def spy_improve(bm, settings, best, **kw):
+        seen.append(("sections", threading.current_thread().name, bm.model, settings.workers))
+        return real_improve(bm, settings, best, **kw)
+
+    monkeypatch.setattr(solve_module, "run", spy_run)
+    monkeypatch.setattr(solve_module.neighbourhoods, "improve", spy_improve)
+    return seen
+
+
 def test_side_by_side_runs_only_on_the_clock_with_two_workers_below_its_limit():
     from restructure.model.solve import SIDE_BY_SIDE_BELOW_S, SIDE_BY_SIDE_MIN_CELLS, side_by_side
 
@@ -227,30 +251,16 @@ def test_side_by_side_proves_the_optimum_the_reproducible_solve_proves_and_ends_
     proof ends both sides before the time limit; the bound reaches the progress reports."""
     import threading
 
-    import restructure.model.solve as solve_module
-
     sc = _side_scenario(19)
     assert prepare(sc).layout is Layout.LABELLED
     optimum = solve(_side_scenario(30, deterministic=True), explain=False)
     assert optimum.status is Status.OPTIMAL
 
-    seen = []
-    real_run, real_improve = solve_module.run, solve_module.neighbourhoods.improve
-
-    def spy_run(bm, settings, **kw):
-        seen.append(("bound" if kw.get("bound_only") else "run", threading.current_thread().name, bm.model))
-        return real_run(bm, settings, **kw)
-
-    def spy_improve(bm, settings, best, **kw):
-        seen.append(("sections", threading.current_thread().name, bm.model, settings.workers))
-        return real_improve(bm, settings, best, **kw)
-
-    monkeypatch.setattr(solve_module, "run", spy_run)
-    monkeypatch.setattr(solve_module.neighbourhoods, "improve", spy_improve)
+    seen = _spy_on_searches(monkeypatch)
     progress = []
     plan = solve(sc, explain=False, on_progress=progress.append)
 
-    ((_, bound_thread, bound_model),) = [s for s in seen if s[0] == "bound"]
+    ((_, bound_thread, bound_model, _),) = [s for s in seen if s[0] == "bound"]
     ((_, sections_thread, sections_model, workers),) = [s for s in seen if s[0] == "sections"]
     assert bound_thread == "restructure-bound" and sections_thread == threading.current_thread().name
     assert bound_model is not sections_model and workers == 1
@@ -367,20 +377,7 @@ def test_a_large_anonymous_model_searches_plans_on_one_worker_beside_its_bound_s
     assert optimum.status is Status.OPTIMAL
     sc = replace(small, solver=SolverSettings(time_limit_s=19, seed=0, workers=2, deterministic=False))
 
-    seen = []
-    real_run, real_improve = solve_module.run, solve_module.neighbourhoods.improve
-
-    def spy_run(bm, settings, **kw):
-        phase = "bound" if kw.get("bound_only") else "lns" if kw.get("lns_only") else "full"
-        seen.append((phase, threading.current_thread().name, bm.model, settings.workers))
-        return real_run(bm, settings, **kw)
-
-    def spy_improve(bm, settings, best, **kw):
-        seen.append(("sections", threading.current_thread().name, bm.model, settings.workers))
-        return real_improve(bm, settings, best, **kw)
-
-    monkeypatch.setattr(solve_module, "run", spy_run)
-    monkeypatch.setattr(solve_module.neighbourhoods, "improve", spy_improve)
+    seen = _spy_on_searches(monkeypatch)
     progress = []
     plan = solve(sc, explain=False, on_progress=progress.append, layout=Layout.ANONYMOUS)
 
