@@ -96,19 +96,20 @@ def test_section_neighbourhoods_are_reproducible_and_never_worse():
 
 def test_stalled_neighbourhoods_end_early_but_not_before_their_minimum():
     """With ``stalled_after_s`` the search ends once it has found nothing better for half that
-    long and that long has passed (reproducible mode: deterministic units)."""
+    long and that long has passed (reproducible mode: deterministic units). Here without the
+    reopening neighbourhoods, which a stall starts first (the test below)."""
     sc = generated(30, 16, 5, 1, seed=4, time_limit_s=5)
     settings = SolverSettings(time_limit_s=5, seed=0, workers=1, deterministic=True)
     _, bm, start = _worst_start(sc)
-    full = improve(bm, settings, start, time_limit_s=3.0)
+    full = improve(bm, settings, start, time_limit_s=3.0, reopen=False)
     _, bm, start = _worst_start(sc)
-    stalled = improve(bm, settings, start, time_limit_s=3.0, stalled_after_s=0.6)
+    stalled = improve(bm, settings, start, time_limit_s=3.0, stalled_after_s=0.6, reopen=False)
     assert stalled.improvements >= 1  # the same first steps: it improves while it can
     assert stalled.tries < full.tries  # and ends once it stalls
     assert stalled.values["objective"] >= full.values["objective"]
     # from the plan it stalled on: it still tries for the minimum time, then stops
     _, bm, _ = _worst_start(sc)
-    again = improve(bm, settings, stalled.values, time_limit_s=3.0, stalled_after_s=0.6)
+    again = improve(bm, settings, stalled.values, time_limit_s=3.0, stalled_after_s=0.6, reopen=False)
     assert again.tries >= 1 and again.tries < full.tries
 
 
@@ -201,3 +202,51 @@ def test_fixing_the_sections_outside_never_widens_what_the_model_allows():
     # the domain stays what the model says; the constraint that asks for more makes it infeasible
     assert list(widened.proto.variables[var.index].domain) == list(bm.model.proto.variables[var.index].domain)
     assert solver.solve(widened) == cp_model.INFEASIBLE
+
+
+def _merged_start(sc, closed: str):
+    """The best plan of ``sc``'s model with today's section ``closed`` shut (its duties and
+    people merged elsewhere), as a start for the neighbourhoods."""
+    from ortools.sat.python import cp_model
+
+    inst = prepare(sc)
+    bm = build(inst, leave_out=frozenset({"structure"}))
+    slot = next(s.index for s in inst.slots if s.label == closed)
+    shut = bm.model.clone()
+    shut.add(shut.get_int_var_from_proto_index(bm.vars.active[slot].index) == 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    assert solver.solve(shut) == cp_model.OPTIMAL
+    start = {**bm.values(solver.value), "objective": solver.objective_value / POINTS}
+    bm.hint_solution(list(solver.response_proto.solution))
+    return inst, bm, start, slot
+
+
+def test_stalled_neighbourhoods_reopen_a_section_the_plan_closed():
+    """Freeing open sections alone can only merge further; once they stall, a neighbourhood
+    also frees the closed section of today whose duties it holds, so a merge can be undone."""
+    names = ("S1", "S2", "S3", "S4")
+    secs = [section(s) for s in names]
+    duties = [duty(f"D{s}{j}", s, group=f"线{s}") for s in names for j in (1, 2)]
+    staff = [p for s in names for p in staff_for(s, 3)]
+    sc = scenario(secs, duties, staff)
+    settings = SolverSettings(time_limit_s=5, seed=0, workers=1, deterministic=True)
+    runs = {}
+    for reopen in (False, True):
+        inst, bm, start, slot = _merged_start(sc, "S1")
+        assert start["active"][slot] == 0 and start["objective"] > 0
+        runs[reopen] = improve(bm, settings, start, time_limit_s=2.0, reopen=reopen)
+    # without reopening, the merge stays: no neighbourhood can open a section
+    assert runs[False].values["active"][slot] == 0
+    assert runs[False].values["objective"] == start["objective"]
+    # with it, S1 comes back: today's structure, which moves nothing and costs nothing
+    best = runs[True].values
+    assert best["active"][slot] == 1 and best["objective"] == 0
+    sections = extract_sections(inst, best)
+    assert not [f for f in check_sections(sc, sections) if f.status == "violated"]
+    assert {d for s in sections for d in s.duties if s.successor_of == ("S1",)} == {"DS11", "DS12"}
+    # ending once stalled, the search first reopens, then ends at the next stall
+    inst, bm, start, slot = _merged_start(sc, "S1")
+    stalled = improve(bm, settings, start, time_limit_s=30.0, stalled_after_s=0.3)
+    assert stalled.values["objective"] == 0 and stalled.tries < runs[True].tries

@@ -62,6 +62,17 @@ def neighbourhood(values: dict, anchor: int, size: int, inst, rng: random.Random
     return chosen
 
 
+def closed_slots(values: dict, free: set[int], inst) -> set[int]:
+    """The closed labelled slots whose section of today has duties in the ``free`` sections:
+    freeing them too lets a neighbourhood undo a merge (reopen today's section and regroup)."""
+    today = {d.current_section for i, d in enumerate(inst.duties) if values["x"][i].index(1) in free}
+    return {
+        s.index
+        for s in inst.slots
+        if s.label is not None and s.label in today and s.pinned is None and not values["active"][s.index]
+    }
+
+
 def _fixed_outside(bm: BuiltModel, values: dict, free: set[int]) -> cp_model.CpModel:
     """A copy of the model with every decision outside the ``free`` sections fixed."""
     m = bm.model.clone()
@@ -109,10 +120,15 @@ def improve(
     stop=None,
     on_improve=None,
     stalled_after_s: float | None = None,
+    reopen: bool = True,
 ) -> Improved:
     """Section neighbourhoods from ``best`` (a plan of this model) for ``time_limit_s``; with
     ``stalled_after_s``, they end sooner once they have found nothing better for
     ``stalled_after_s / 2`` and at least ``stalled_after_s`` has passed.
+
+    Once they stall (nothing better for a round of tries, or as above), and if ``reopen``, each
+    neighbourhood also frees the closed sections of today whose duties it holds; with
+    ``stalled_after_s`` they end at the next stall.
 
     In reproducible mode the budget, and each sub-solve, is CP-SAT deterministic time with one
     worker, and the neighbourhoods come from ``settings.seed``: same inputs, same plan."""
@@ -122,21 +138,32 @@ def improve(
     spent = 0.0  # wall seconds, or deterministic time in reproducible mode
     last_better = 0.0  # when the last better plan came, in the same units
     size, tries, improvements = 3, 0, 0
+    last_better_try = 0
+    # after a stall, neighbourhoods may reopen closed sections of today (labelled layout only)
+    can_reopen = reopen and any(s.label is not None for s in inst.slots)
+    reopening = False
     while spent < time_limit_s and not (stop is not None and stop.is_set()):
-        if (
+        active = [k for k, on in enumerate(best["active"]) if on]
+        if len(active) < 2:
+            break
+        # a round of tries: each open section has been the anchor about twice
+        stalled_by_tries = tries - last_better_try >= max(6, 2 * len(active))
+        stalled_by_time = (
             stalled_after_s is not None
             and spent >= stalled_after_s
             and spent - last_better >= stalled_after_s / 2
-        ):
-            break
-        active = [k for k, on in enumerate(best["active"]) if on]
-        if len(active) < 2:
+        )
+        if can_reopen and not reopening and (stalled_by_tries or stalled_by_time):
+            reopening, last_better, last_better_try = True, spent, tries
+        elif stalled_by_time:
             break
         limit = min(SUB_LIMIT_S, time_limit_s - spent)
         if limit < 0.05:
             break
         tries += 1
         free = neighbourhood(best, rng.choice(active), min(size, len(active)), inst, rng)
+        if reopening:
+            free |= closed_slots(best, free, inst)
         m = _fixed_outside(bm, best, free)  # the copy carries the model's hint: the best plan
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -172,7 +199,7 @@ def improve(
                 best = {**bm.values(solver.value), "objective": objective}
                 bm.hint_solution(list(solver.response_proto.solution))
                 improvements += 1
-                last_better = spent
+                last_better, last_better_try = spent, tries
                 if on_improve is not None:
                     on_improve(objective)
     return Improved(best, tries, improvements, time.perf_counter() - started)
