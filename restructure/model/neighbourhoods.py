@@ -12,6 +12,10 @@ successors and posts of the other sections stay fixed. Each neighbourhood is one
 solve of the full model with the rest fixed, so every rule and every soft term is the model's
 own. A move is taken only if it is strictly better. The neighbourhood grows after a proven
 sub-solve and shrinks after a timed-out one.
+
+Freeing open sections alone can only keep or deepen today's merges. So once the search stalls,
+a neighbourhood also frees the closed sections of today whose duties it holds: 市场监管局 9+X's
+optimum keeps 登记注册科 open where a plan that merged 政策法规科 into it is stuck one point above.
 """
 
 from __future__ import annotations
