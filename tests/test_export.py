@@ -436,3 +436,34 @@ def test_share_kpis_read_as_percentages_in_the_workbook(dept, plan):
     assert formats["business_staff_share"] == "0.0%"
     assert formats["nonbusiness_section_share"] == "0.0%"
     assert formats["max_load_ratio"] != "0.0%"  # a ratio of loads is not a share
+
+
+def test_objective_notes_name_the_rule_that_keeps_key_task_work_in_basic_sections(dept, plan):
+    """A 专班 costs a standing section under 内设机构个数不变, and none can be added at the cap:
+    the notes under the objective say which rule it is, with the plan's count of duties."""
+    from restructure.export.tables import objective_notes
+
+    sc = load_department_as_scenario(FIXTURE)
+    outside = dataclasses.replace(plan, term_units={**plan.term_units, "key_tasks": 2.0})
+    kept = dataclasses.replace(sc, rules=dataclasses.replace(sc.rules, keep_section_count=True))
+    (zh,) = [n for n in objective_notes(outside, kept, "zh") if "重点工作" in n]
+    assert (
+        zh.startswith("内设机构个数不变：每设一个动态科室须相应撤并一个基本科室")
+        and "有2项重点工作职责" in zh
+    )
+    (en,) = [n for n in objective_notes(outside, kept, "en") if "key-task" in n]
+    assert en.startswith("section count kept") and "leaves 2 key-task duties" in en
+    # without that rule, at the cap of dynamic sections: the cap is named
+    dynamic = int(plan.kpis["sections_dynamic"])
+    capped = dataclasses.replace(
+        sc, rules=dataclasses.replace(sc.rules, keep_section_count=False, max_dynamic_sections=dynamic)
+    )
+    (zh,) = [n for n in objective_notes(outside, capped, "zh") if "重点工作" in n]
+    assert zh.startswith(f"动态科室已达上限{dynamic}个")
+    # below the cap, or with every key-task duty in a dynamic section, no such note
+    roomy = dataclasses.replace(
+        capped, rules=dataclasses.replace(capped.rules, max_dynamic_sections=dynamic + 1)
+    )
+    assert not [n for n in objective_notes(outside, roomy, "zh") if "重点工作" in n]
+    inside = dataclasses.replace(plan, term_units={**plan.term_units, "key_tasks": 0.0})
+    assert not [n for n in objective_notes(inside, kept, "zh") if "重点工作" in n]

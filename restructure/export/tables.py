@@ -344,7 +344,34 @@ def objective_notes(plan: Plan, scenario: Scenario, lang: str = "zh") -> list[st
             else f"section size ceiling {ceiling} people ({ratio} x the average section); each person beyond it "
             "counts under section size"
         )
+    notes.extend(_key_task_notes(plan, scenario, zh))
     return notes
+
+
+def _key_task_notes(plan: Plan, scenario: Scenario, zh: bool) -> list[str]:
+    """Why key-task duties can stay in basic sections, where a rule makes a task force cost
+    something: keeping the section count (a 专班 takes a standing section's place), or the cap
+    on dynamic sections already reached. The planner sees the rule, not just the points."""
+    outside = plan.term_units.get("key_tasks") or 0
+    if not outside:
+        return []
+    n = f"{outside:g}"
+    dynamic, cap = int(plan.kpis.get("sections_dynamic", 0)), scenario.rules.max_dynamic_sections
+    if scenario.rules.keep_section_count:
+        return [
+            f"内设机构个数不变：每设一个动态科室须相应撤并一个基本科室；本方案有{n}项重点工作职责仍在基本科室，每项计入“重点工作进专班”"
+            if zh
+            else f"section count kept: each dynamic section takes a basic section's place; this plan leaves {n} "
+            "key-task duties in basic sections, each counted under key tasks in dynamic sections"
+        ]
+    if dynamic >= cap:
+        return [
+            f"动态科室已达上限{cap}个；本方案有{n}项重点工作职责仍在基本科室，每项计入“重点工作进专班”"
+            if zh
+            else f"dynamic sections at their cap of {cap}; this plan leaves {n} key-task duties in basic sections, "
+            "each counted under key tasks in dynamic sections"
+        ]
+    return []
 
 
 def _finding_row(item: Any) -> dict[str, Any]:
