@@ -151,9 +151,9 @@ def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
         ("禁毒大队", "禁毒", 0.6),
     )
     merged = _basic(("D1", "D2", "D3"), ("S1", "S2", "S3"))
-    assert _propose_name(prepare(sc), merged) == "监所管理科"
+    assert _propose_name(prepare(sc), merged) == "监所管理大队"
     akin = replace(sc, objective=replace(sc.objective, related_groups=(("经济犯罪侦查", "禁毒"),)))
-    assert _propose_name(prepare(akin), merged) == "经济犯罪侦查和禁毒科"
+    assert _propose_name(prepare(akin), merged) == "经济犯罪侦查和禁毒大队"
 
 
 def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing():
@@ -215,7 +215,32 @@ def test_three_related_lines_of_similar_size_all_name_the_section():
         sc, objective=replace(sc.objective, related_groups=(("治安管理", "户政管理", "出入境管理"),))
     )
     merged = _basic(("D1", "D2", "D3"), ("S1", "S2", "S3"))
-    assert _propose_name(prepare(sc), merged) == "治安管理、户政管理和出入境管理科"
+    assert _propose_name(prepare(sc), merged) == "治安管理、户政管理和出入境管理大队"
     # a third line under half the largest stays out of the name
     small = _with_workload(sc, 2, 0.4)
-    assert _propose_name(prepare(small), merged) == "治安管理和户政管理科"
+    assert _propose_name(prepare(small), merged) == "治安管理和户政管理大队"
+
+
+def test_a_merged_section_keeps_the_unit_word_of_the_units_its_lines_come_from():
+    # police units are 大队 and 中心: merging two 大队 gives a 大队, not a 科; the unit word follows
+    # the units the named lines' work comes from, so 指挥中心's work in a 特巡警 section keeps 大队
+    sc = _one_line_per_unit(
+        ("特巡警大队", "特巡警", 1.5),
+        ("指挥中心", "指挥调度", 0.5),
+        ("禁毒大队", "禁毒", 0.6),
+    )
+    inst = prepare(sc)
+    assert _propose_name(inst, _basic(("D1", "D2"), ("S1", "S2"))) == "特巡警大队"
+    # a line from 指挥中心 alone keeps 中心
+    assert _propose_name(inst, _basic(("D2", "D3"), ())) == "禁毒大队"
+    heavier = _one_line_per_unit(
+        ("特巡警大队", "特巡警", 1.5), ("指挥中心", "指挥调度", 2.0), ("禁毒大队", "禁毒", 0.6)
+    )
+    assert _propose_name(prepare(heavier), _basic(("D2", "D3"), ())) == "指挥调度中心"
+    # two related 大队 of similar size: both lines, one unit word
+    akin = _one_line_per_unit(("特巡警大队", "特巡警", 1.0), ("禁毒大队", "禁毒", 0.8))
+    akin = replace(akin, objective=replace(akin.objective, related_groups=(("特巡警", "禁毒"),)))
+    assert _propose_name(prepare(akin), _basic(("D1", "D2"), ("S1", "S2"))) == "特巡警和禁毒大队"
+    # 科 where today's sections are 科, and where a line's name ends in 所 (公共场所), 科 is added
+    plain = _one_line_per_unit(("公共场所卫生科", "公共场所", 1.0), ("职业卫生科", "职业卫生", 0.9))
+    assert _propose_name(prepare(plain), _basic(("D1", "D2"), ())) == "公共场所科"

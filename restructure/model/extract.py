@@ -157,13 +157,16 @@ def _propose_name(inst: Instance, r: dict) -> str:
             return dept.section(s).name
     by_group: dict[str, float] = defaultdict(float)
     key_task_name = {t.id: t.name.removesuffix("专班") for t in dept.key_tasks}
-    for d in r["duties"]:
-        duty = dept.duty(d)
+
+    def line_of(d: str) -> str:
         # key-task work without a business line counts under its key task's name: a basic
         # section that mostly runs one is named after it, not after a sliver of other work
-        line = duty.group or key_task_name.get(duty.key_task or "", duty.key_task or "")
-        if line:
-            by_group[line] += duty.workload_fte
+        duty = dept.duty(d)
+        return duty.group or key_task_name.get(duty.key_task or "", duty.key_task or "")
+
+    for d in r["duties"]:
+        if line_of(d):
+            by_group[line_of(d)] += dept.duty(d).workload_fte
     if by_group:
         # the lines the planner called related count together: 经侦、禁毒、食药环侦 outweigh 监所管理
         # and name the section, though 监所管理 alone is the largest line in it
@@ -178,14 +181,49 @@ def _propose_name(inst: Instance, r: dict) -> str:
         # related lines of similar size (a merge the planner asked for): up to three give the name
         similar = [g for g in ranked[:3] if by_group[g] >= 0.5 * by_group[name]]
         if len(similar) > 1:
-            name = _joined(*(g.rstrip("科室队") for g in similar[:-1]), similar[-1])
+            name = _joined(*(_bare(g) for g in similar[:-1]), similar[-1])
         else:
+            similar = [name]
             name = _with_function(dept, r["duties"], name, by_group[name])
-        return name if name.endswith(("科", "室", "队")) else f"{name}科"
+        if _unit(name):
+            return name
+        named = [d for d in r["duties"] if line_of(d) in similar]
+        return name + _unit_of_today(dept, named)
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
 
 
 _NAMED_BY_FUNCTION = (Function.SUPPORT, Function.POLICY, Function.LICENSING)
+
+# The unit words a proposed name may end with, longer ones first: a police 大队 is not a 队.
+# Only these mark a business line's name as a unit already; 所 or 站 could end a line's own name
+# (公共场所), which still gets its 科.
+_UNITS = ("大队", "支队", "中队", "中心", "科", "室", "队")
+# Today's section names may end with more (政治处, 派出所); read for the unit word to take over.
+_TODAY_UNITS = (*_UNITS, "处", "股", "所", "站")
+
+
+def _unit(name: str, units: tuple[str, ...] = _UNITS) -> str | None:
+    """The unit word ``name`` ends with (科, 大队, 中心 ...), or None."""
+    return next((u for u in units if name.endswith(u) and len(name) > len(u)), None)
+
+
+def _bare(name: str) -> str:
+    """``name`` without its unit word: 治安管理大队 -> 治安管理."""
+    unit = _unit(name)
+    return name[: -len(unit)] if unit else name
+
+
+def _unit_of_today(dept: Department, duties: list[str]) -> str:
+    """The unit word for a section named after business lines: that of the sections of today
+    these duties (the named lines' work) come from, the one with the most work. Merged police
+    大队 make a 大队 (经济犯罪侦查和禁毒大队, not 科); 科 where today's names end in none of them."""
+    work: dict[str, float] = defaultdict(float)
+    for d in duties:
+        duty = dept.duty(d)
+        unit = _unit(dept.section(duty.current_section).name, _TODAY_UNITS) if duty.current_section else None
+        if unit:
+            work[unit] += duty.workload_fte
+    return max(sorted(work), key=lambda u: work[u]) if work else "科"
 
 
 def _with_function(dept: Department, duties: tuple[str, ...], line: str, line_work: float) -> str:
@@ -197,7 +235,7 @@ def _with_function(dept: Department, duties: tuple[str, ...], line: str, line_wo
         title = SECTION_NAME_BY_FUNCTION[function].removesuffix("科")
         work = _work_of(dept, duties, function)
         if title not in line and work >= 0.25 * line_work and _holds_most(dept, duties, function):
-            return _joined(line.rstrip("科室队"), title)
+            return _joined(_bare(line), title)
     return line
 
 
@@ -267,5 +305,6 @@ def _unique(names: list[str]) -> list[str]:
         seen[n] += 1
         i = seen[n] - 1
         num = _CN_NUM[i] if i < len(_CN_NUM) else str(i + 1)
-        out.append(f"{n[:-1]}{num}{n[-1]}" if n.endswith(("科", "室", "队")) else f"{n}{num}")
+        unit = _unit(n)
+        out.append(f"{_bare(n)}{num}{unit}" if unit else f"{n}{num}")
     return out
