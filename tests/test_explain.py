@@ -10,7 +10,7 @@ from builders import duty, person, scenario, section
 from restructure.domain import Function, PlanSection, Scenario, SectionKind
 from restructure.explain import duty_reasons
 from restructure.generate import generate_department
-from restructure.model.extract import _propose_name
+from restructure.model.extract import _distinct, _propose_name
 from restructure.model.instance import prepare
 from restructure.terms import STAGE_EN, STAGE_ZH
 
@@ -244,3 +244,46 @@ def test_a_merged_section_keeps_the_unit_word_of_the_units_its_lines_come_from()
     # 科 where today's sections are 科, and where a line's name ends in 所 (公共场所), 科 is added
     plain = _one_line_per_unit(("公共场所卫生科", "公共场所", 1.0), ("职业卫生科", "职业卫生", 0.9))
     assert _propose_name(prepare(plain), _basic(("D1", "D2"), ())) == "公共场所科"
+
+
+def test_sections_that_would_share_a_line_name_take_the_names_of_the_sections_they_continue():
+    # both new sections run mostly 国民经济综合 work; the one continuing 投资管理科 is called so, not
+    # 国民经济综合二科. A 行政许可科 of today gives no name to a section that is no licensing section,
+    # and a section that continues nothing is numbered.
+    sc = scenario(
+        [
+            section("S1", "国民经济综合科"),
+            section("S2", "投资管理科"),
+            section("S3", "行政许可科"),
+            section("S4", "价格管理科"),
+        ],
+        [
+            duty("D1", "S1", 1.0, group="国民经济综合"),
+            duty("D2", "S2", 0.4, group="投资管理"),
+            duty("D3", "S1", 0.8, group="国民经济综合"),
+            duty("D4", "S3", 0.9, group="项目审批", function="licensing"),
+            # mostly licensing, but less than half of the department's: a line's name, not a claim
+            duty("D5", "S4", 0.6, group="价格管理", function="licensing"),
+            duty("D6", "S4", 0.4, group="价格管理"),
+        ],
+        [person(f"P{i}", f"S{i}", "chief") for i in range(1, 5)],
+    )
+    dept = prepare(sc).dept
+    line = "国民经济综合科"
+    kept, moved = _basic(("D1",), ("S1",)), _basic(("D2", "D3"), ("S2",))
+    assert _distinct(dept, [kept, moved], [line, line]) == ["国民经济综合科", "投资管理科"]
+    # in either order, and whichever section is first
+    assert _distinct(dept, [moved, kept], [line, line]) == ["投资管理科", "国民经济综合科"]
+    from_licensing = _basic(("D3", "D4"), ("S3",))
+    # what is still shared is numbered, both alike
+    assert _distinct(dept, [kept, from_licensing], [line, line]) == ["国民经济综合一科", "国民经济综合二科"]
+    from_pricing = _basic(("D3", "D5"), ("S4",))
+    assert _distinct(dept, [kept, from_pricing], [line, line]) == ["国民经济综合科", "价格管理科"]
+    new = _basic(("D3",), ())
+    assert _distinct(dept, [new, from_licensing], [line, line]) == ["国民经济综合一科", "国民经济综合二科"]
+    # a name another section already has is not taken twice
+    assert _distinct(dept, [kept, moved, _basic(("D2",), ("S2",))], [line, line, "投资管理科"]) == [
+        "国民经济综合一科",
+        "国民经济综合二科",
+        "投资管理科",
+    ]

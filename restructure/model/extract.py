@@ -7,7 +7,7 @@ filled (定岗定责定人), and each section gets a proposed name.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from restructure.check import main_function
 from restructure.domain import Department, Function, PlanSection, Rank, SectionKind
@@ -103,8 +103,7 @@ def _name_and_number(inst: Instance, raw: list[dict]) -> list[PlanSection]:
         return (r["kind"] is SectionKind.DYNAMIC, order.get(r["main"], 9), first, r["slot"])
 
     raw.sort(key=key)
-    names = [_propose_name(inst, r) for r in raw]
-    names = _unique(names)
+    names = _distinct(dept, raw, [_propose_name(inst, r) for r in raw])
     out = []
     nb = nd = 0
     for r, name in zip(raw, names, strict=True):
@@ -290,6 +289,48 @@ def _joined(*parts: str) -> str:
     if any("和" in p for p in parts):
         return "、".join(parts)
     return f"{'、'.join(parts[:-1])}和{parts[-1]}"
+
+
+def _distinct(dept: Department, raw: list[dict], names: list[str]) -> list[str]:
+    """Names that tell sections apart. Where two sections would share a line's name
+    (国民经济综合科 twice), the one that continues today's section of that name keeps it, and each
+    other takes the name of today's section it continues, most of its work first (投资管理科), unless
+    that name is taken or claims a function the section is not (行政许可科, 办公室). What is still
+    shared is numbered: 国民经济综合一科、二科."""
+    out = list(names)
+    taken = set(names)
+    shared = [n for n, count in Counter(names).items() if count > 1]
+    for name in shared:
+        members = [i for i, n in enumerate(names) if n == name]
+        keeper = next(
+            (i for i in members if any(dept.section(s).name == name for s in raw[i]["successor_of"])), None
+        )
+        for i in members:
+            if i == keeper:
+                continue
+            alternative = next((n for n in _today_names(dept, raw[i]) if n not in taken), None)
+            if alternative is not None:
+                out[i] = alternative
+                taken.add(alternative)
+    return _unique(out)
+
+
+def _today_names(dept: Department, r: dict) -> list[str]:
+    """The names of today's sections ``r`` continues, the one that brought most of its work first,
+    but not the name of today's support, policy or licensing section (one holding most of the
+    department's work of that function: 办公室, 行政许可科), which would claim that function."""
+    brought: dict[str, float] = defaultdict(float)
+    for d in r["duties"]:
+        duty = dept.duty(d)
+        if duty.current_section in r["successor_of"]:
+            brought[duty.current_section] += duty.workload_fte
+    names = []
+    for s in sorted(r["successor_of"], key=lambda s: (-brought[s], s)):
+        own = tuple(d.id for d in dept.duties if d.current_section == s)
+        main = main_function(dept, own)
+        if not (main in _NAMED_BY_FUNCTION and _holds_most(dept, own, main)):
+            names.append(dept.section(s).name)
+    return names
 
 
 def _unique(names: list[str]) -> list[str]:
