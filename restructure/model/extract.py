@@ -295,8 +295,8 @@ def _distinct(dept: Department, raw: list[dict], names: list[str]) -> list[str]:
     """Names that tell sections apart. Where two sections would share a line's name
     (国民经济综合科 twice), the one that continues today's section of that name keeps it, and each
     other takes the name of today's section it continues, most of its work first (投资管理科), unless
-    that name is taken or claims a function the section is not (行政许可科, 办公室). What is still
-    shared is numbered: 国民经济综合一科、二科."""
+    that name is taken or is today's support, policy or licensing section's (办公室, 行政许可科),
+    which would claim that function. What is still shared is numbered: 国民经济综合一科、二科."""
     out = list(names)
     taken = set(names)
     shared = [n for n, count in Counter(names).items() if count > 1]
