@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -140,6 +141,17 @@ def load_ratio(section: PlanSection, dept: Department) -> float | None:
     return (section.workload_fte / section.capacity_fte) / (dept.total_workload / dept.total_capacity)
 
 
+def box_width_in(lines: Sequence[str], fontsize: float) -> float:
+    """A box wide enough for ``lines`` at ``fontsize`` points, in inches. Why: the browser's
+    Graphviz sizes boxes with Latin font metrics, and a long Chinese name (经济犯罪侦查、禁毒和食药环侦大队)
+    ran over both edges of its box; a Chinese character is a full em, other characters about half."""
+    ems = max(
+        (sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in line) for line in lines),
+        default=0.0,
+    )
+    return ems * fontsize / 72 + 0.3
+
+
 def org_chart_dot(title: str, sections: Sequence[PlanSection], dept: Department, deviation: float) -> str:
     """Department -> sections, each box with name, chief, posts and headcount; out-of-band load in red."""
     lines = [
@@ -156,8 +168,11 @@ def org_chart_dot(title: str, sections: Sequence[PlanSection], dept: Department,
         ratio = load_ratio(s, dept)
         out = ratio is not None and abs(ratio - 1) > deviation + 1e-9
         border = f', color="{OUT_OF_BAND_COLOR}", penwidth=2' if out else ""
-        label = dot_string("\n".join(section_label_lines(s, dept)))
-        lines.append(f'  n{i} [label={label}, fillcolor="{fill}"{border}];')
+        text = section_label_lines(s, dept)
+        label = dot_string("\n".join(text))
+        lines.append(
+            f'  n{i} [label={label}, fillcolor="{fill}", width={box_width_in(text, 11):.2f}{border}];'
+        )
         lines.append(f"  root -> n{i};")
     lines.append("}")
     return "\n".join(lines)

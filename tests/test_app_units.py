@@ -65,10 +65,40 @@ def test_dot_labels_cannot_break_out_of_their_string() -> None:
     )
     dot = org_chart_dot("部门", [hostile], sc.department, 0.2)
     # The whole name sits inside the one quoted label of node n0: no new node or attribute starts.
-    node = re.search(r'^  n0 \[label="((?:[^"\\]|\\.)*)", fillcolor="[^"]*"\];$', dot, re.M)
+    node = re.search(r'^  n0 \[label="((?:[^"\\]|\\.)*)", fillcolor="[^"]*", width=[0-9.]+\];$', dot, re.M)
     assert node is not None, dot
     assert node.group(1).replace('\\"', '"').startswith(hostile.name + "\\n")
     assert len(re.findall(r"^  \w+ \[label=", dot, re.M)) == 2  # root and n0 only
+
+
+def test_a_long_chinese_section_name_gets_a_box_wide_enough_for_it() -> None:
+    from app_pages.widgets import org_chart_dot
+
+    sc = load_scenario(SCIENCE_TOML)
+    names = ("科技科", "经济犯罪侦查、禁毒和食药环侦大队")
+    sections = [
+        PlanSection(
+            id=f"K0{i}",
+            name=name,
+            kind=SectionKind.BASIC,
+            duties=(),
+            staff=(),
+            chief=None,
+            deputies=(),
+            chief_posts=1,
+            deputy_posts=0,
+            workload_fte=0.0,
+            capacity_fte=0.0,
+            successor_of=(),
+        )
+        for i, name in enumerate(names, start=1)
+    ]
+    dot = org_chart_dot("部门", sections, sc.department, 0.2)
+    widths = [float(w) for w in re.findall(r"^  n\d \[.*, width=([0-9.]+)\];$", dot, re.M)]
+    # 16 characters of 11 points need 16 x 11 / 72 = 2.44 inches; the short name's box is set by
+    # its other lines (科长：空缺, 人数：0（0 FTE）) and stays narrower
+    assert widths[1] >= 16 * 11 / 72
+    assert widths[0] < widths[1]
 
 
 def test_relaxations_name_one_change_per_rule_in_conflict() -> None:
