@@ -256,17 +256,20 @@ def test_sections_that_would_share_a_line_name_take_the_names_of_the_sections_th
             section("S2", "投资管理科"),
             section("S3", "行政许可科"),
             section("S4", "价格管理科"),
+            section("S5", "收费管理科"),
         ],
         [
             duty("D1", "S1", 1.0, group="国民经济综合"),
             duty("D2", "S2", 0.4, group="投资管理"),
             duty("D3", "S1", 0.8, group="国民经济综合"),
-            duty("D4", "S3", 0.9, group="项目审批", function="licensing"),
+            # 行政许可科 holds less than half of the licensing: its name still claims the function
+            duty("D4", "S3", 0.5, group="项目审批", function="licensing"),
             # mostly licensing, but less than half of the department's: a line's name, not a claim
-            duty("D5", "S4", 0.6, group="价格管理", function="licensing"),
+            duty("D5", "S4", 0.45, group="价格管理", function="licensing"),
             duty("D6", "S4", 0.4, group="价格管理"),
+            duty("D7", "S5", 0.4, group="收费管理", function="licensing"),
         ],
-        [person(f"P{i}", f"S{i}", "chief") for i in range(1, 5)],
+        [person(f"P{i}", f"S{i}", "chief") for i in range(1, 6)],
     )
     dept = prepare(sc).dept
     line = "国民经济综合科"

@@ -295,8 +295,7 @@ def _distinct(dept: Department, raw: list[dict], names: list[str]) -> list[str]:
     """Names that tell sections apart. Where two sections would share a line's name
     (国民经济综合科 twice), the one that continues today's section of that name keeps it, and each
     other takes the name of today's section it continues, most of its work first (投资管理科), unless
-    that name is taken or is today's support, policy or licensing section's (办公室, 行政许可科),
-    which would claim that function. What is still shared is numbered: 国民经济综合一科、二科."""
+    that name is taken or claims a function (行政许可科, 办公室; see ``_today_names``). What is still shared is numbered: 国民经济综合一科、二科."""
     out = list(names)
     taken = set(names)
     shared = [n for n, count in Counter(names).items() if count > 1]
@@ -317,8 +316,8 @@ def _distinct(dept: Department, raw: list[dict], names: list[str]) -> list[str]:
 
 def _today_names(dept: Department, r: dict) -> list[str]:
     """The names of today's sections ``r`` continues, the one that brought most of its work first,
-    but not the name of today's support, policy or licensing section (one holding most of the
-    department's work of that function: 办公室, 行政许可科), which would claim that function."""
+    but not a name that claims a function: one with 行政许可, 政策法规, 综合保障 or 办公室 in it, or
+    that of today's section holding most of the department's work of such a function."""
     brought: dict[str, float] = defaultdict(float)
     for d in r["duties"]:
         duty = dept.duty(d)
@@ -328,9 +327,16 @@ def _today_names(dept: Department, r: dict) -> list[str]:
     for s in sorted(r["successor_of"], key=lambda s: (-brought[s], s)):
         own = tuple(d.id for d in dept.duties if d.current_section == s)
         main = main_function(dept, own)
-        if not (main in _NAMED_BY_FUNCTION and _holds_most(dept, own, main)):
-            names.append(dept.section(s).name)
+        name = dept.section(s).name
+        claims = any(title in name for title in _FUNCTION_TITLES)
+        if not claims and not (main in _NAMED_BY_FUNCTION and _holds_most(dept, own, main)):
+            names.append(name)
     return names
+
+
+# Words that name a function rather than a line, in today's names too (a 行政许可科 with less
+# than half of the licensing is still no name for a business section).
+_FUNCTION_TITLES = (*(SECTION_NAME_BY_FUNCTION[f].removesuffix("科") for f in _NAMED_BY_FUNCTION), "办公室")
 
 
 def _unique(names: list[str]) -> list[str]:
