@@ -290,3 +290,40 @@ def test_sections_that_would_share_a_line_name_take_the_names_of_the_sections_th
         "国民经济综合二科",
         "投资管理科",
     ]
+
+
+def test_a_function_section_that_merged_nothing_keeps_today_s_name():
+    # 法制大队 goes on alone as the department's legal unit: it stays 法制大队 (a planner at a public
+    # security bureau would not call it 政策法规科); where the scenario gathers the function into one
+    # section (single_section), the reform's name is used
+    sc = scenario(
+        [section("S1", "法制大队"), section("S2", "治安管理大队")],
+        [
+            duty("D1", "S1", 1.0, group="法制", function="policy"),
+            duty("D2", "S1", 0.3, group="法制"),
+            duty("D3", "S2", 1.5, group="治安管理"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief")],
+    )
+    alone = _basic(("D1", "D2"), ("S1",), Function.POLICY)
+    assert _propose_name(prepare(sc), alone) == "法制大队"
+    gathered = replace(sc, rules=replace(sc.rules, single_section=("support", "policy")))
+    assert _propose_name(prepare(gathered), alone) == "政策法规科"
+    # where most of the department's legal work is elsewhere today (D4), 法制大队 was not its legal
+    # unit, and the section that gathers that work is named after the function
+    more = replace(
+        sc,
+        department=replace(
+            sc.department, duties=(*sc.department.duties, duty("D4", "S2", 1.2, function="policy"))
+        ),
+    )
+    merged = _basic(("D1", "D2", "D4"), ("S1",), Function.POLICY)
+    assert _propose_name(prepare(more), merged) == "政策法规科"
+    # an 办公室 that today does most of the legal work is still no name for the policy section: the
+    # plan's 综合保障科 is the office
+    office = scenario(
+        [section("S1", "办公室"), section("S2", "治安管理大队")],
+        [duty("D1", "S1", 1.0, group="法制", function="policy"), duty("D2", "S2", 1.5, group="治安管理")],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief")],
+    )
+    assert _propose_name(prepare(office), _basic(("D1",), ("S1",), Function.POLICY)) == "政策法规科"

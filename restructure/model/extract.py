@@ -146,7 +146,8 @@ def _propose_name(inst: Instance, r: dict) -> str:
         return base if base.endswith(("科", "室", "专班")) else f"{base}专班"
     main = r["main"]
     if main in _NAMED_BY_FUNCTION and _is_the_function_section(inst, r["duties"], main):
-        return _function_name(dept, r["duties"], main)
+        name = _function_name(dept, r["duties"], main)
+        return _today_function_name(inst, r, main) if name == SECTION_NAME_BY_FUNCTION[main] else name
     total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
     # one predecessor that brought most of the work: keep its name (planners know it)
     if len(r["successor_of"]) == 1:
@@ -263,6 +264,33 @@ def _is_the_function_section(inst: Instance, duties: tuple[str, ...], function: 
     return of_function > 0.5 * own and _holds_most(dept, duties, function)
 
 
+def _today_function_name(inst: Instance, r: dict, main: Function) -> str:
+    """The function section's name when nothing was gathered into it: today's name of the one
+    section it continues, when that section brought most of its work and was already the
+    department's section for the function (公安局's 法制大队 stays 法制大队, not 政策法规科). Where the
+    scenario gathers the function (``single_section``: 综合保障科, 行政许可科), the reform's name."""
+    dept = inst.dept
+    name = SECTION_NAME_BY_FUNCTION[main]
+    if main.value in inst.scenario.rules.single_section or len(r["successor_of"]) != 1:
+        return name
+    s = r["successor_of"][0]
+    own = tuple(d.id for d in dept.duties if d.current_section == s)
+    total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
+    brought = sum(dept.duty(d).workload_fte for d in r["duties"] if dept.duty(d).current_section == s)
+    today = dept.section(s).name
+    # 办公室 with most of the legal work is still the office in every reader's mind: a name with
+    # another function's words in it is not kept
+    others = [t for f, titles in _TITLES.items() if f is not main for t in titles]
+    if (
+        brought / total >= 0.5
+        and main_function(dept, own) is main
+        and _holds_most(dept, own, main)
+        and not any(t in today for t in others)
+    ):
+        return today
+    return name
+
+
 def _function_name(dept: Department, duties: tuple[str, ...], main: Function) -> str:
     """综合保障科, 政策法规科, 行政许可科; when a second of these functions brings at least half as
     much work as the main one (a merge of 政策法规科 into 行政许可科) and is mostly held here as
@@ -336,7 +364,12 @@ def _today_names(dept: Department, r: dict) -> list[str]:
 
 # Words that name a function rather than a line, in today's names too (a 行政许可科 with less
 # than half of the licensing is still no name for a business section).
-_FUNCTION_TITLES = (*(SECTION_NAME_BY_FUNCTION[f].removesuffix("科") for f in _NAMED_BY_FUNCTION), "办公室")
+_TITLES = {
+    Function.SUPPORT: ("综合保障", "办公室"),
+    Function.POLICY: ("政策法规",),
+    Function.LICENSING: ("行政许可",),
+}
+_FUNCTION_TITLES = tuple(t for titles in _TITLES.values() for t in titles)
 
 
 def _unique(names: list[str]) -> list[str]:
