@@ -43,15 +43,11 @@ def test_every_label_the_pages_use_exists_in_chinese_and_english() -> None:
         assert f"status_{status}" in TEXT
 
 
-def test_dot_labels_cannot_break_out_of_their_string() -> None:
-    from app_pages.widgets import dot_string, org_chart_dot
-
-    assert dot_string('科"室\\n') == '"科\\"室\\\\n"'
-    assert dot_string("第一行\n第二行") == '"第一行\\n第二行"'
-    sc = load_scenario(SCIENCE_TOML)
-    hostile = PlanSection(
-        id="K01",
-        name='办公室"]; evil [label="x',
+def _empty_section(sid: str, name: str, successor_of: tuple[str, ...] = ()) -> PlanSection:
+    """A basic section with a name and nothing in it: what the org chart draws is its label."""
+    return PlanSection(
+        id=sid,
+        name=name,
         kind=SectionKind.BASIC,
         duties=(),
         staff=(),
@@ -61,8 +57,17 @@ def test_dot_labels_cannot_break_out_of_their_string() -> None:
         deputy_posts=0,
         workload_fte=0.0,
         capacity_fte=0.0,
-        successor_of=("S01",),
+        successor_of=successor_of,
     )
+
+
+def test_dot_labels_cannot_break_out_of_their_string() -> None:
+    from app_pages.widgets import dot_string, org_chart_dot
+
+    assert dot_string('科"室\\n') == '"科\\"室\\\\n"'
+    assert dot_string("第一行\n第二行") == '"第一行\\n第二行"'
+    sc = load_scenario(SCIENCE_TOML)
+    hostile = _empty_section("K01", '办公室"]; evil [label="x', successor_of=("S01",))
     dot = org_chart_dot("部门", [hostile], sc.department, 0.2)
     # The whole name sits inside the one quoted label of node n0: no new node or attribute starts.
     node = re.search(r'^  n0 \[label="((?:[^"\\]|\\.)*)", fillcolor="[^"]*", width=[0-9.]+\];$', dot, re.M)
@@ -76,23 +81,7 @@ def test_a_long_chinese_section_name_gets_a_box_wide_enough_for_it() -> None:
 
     sc = load_scenario(SCIENCE_TOML)
     names = ("科技科", "经济犯罪侦查、禁毒和食药环侦大队")
-    sections = [
-        PlanSection(
-            id=f"K0{i}",
-            name=name,
-            kind=SectionKind.BASIC,
-            duties=(),
-            staff=(),
-            chief=None,
-            deputies=(),
-            chief_posts=1,
-            deputy_posts=0,
-            workload_fte=0.0,
-            capacity_fte=0.0,
-            successor_of=(),
-        )
-        for i, name in enumerate(names, start=1)
-    ]
+    sections = [_empty_section(f"K0{i}", name) for i, name in enumerate(names, start=1)]
     dot = org_chart_dot("部门", sections, sc.department, 0.2)
     widths = [float(w) for w in re.findall(r"^  n\d \[.*, width=([0-9.]+)\];$", dot, re.M)]
     # 16 characters of 11 points need 16 x 11 / 72 = 2.44 inches; the short name's box is set by

@@ -264,6 +264,14 @@ def _is_the_function_section(inst: Instance, duties: tuple[str, ...], function: 
     return of_function > 0.5 * own and _holds_most(dept, duties, function)
 
 
+def _function_of_today(dept: Department, s: str) -> Function | None:
+    """The function (support, policy, licensing) today's section ``s`` is the department's section
+    for: its main function, with most of the department's work of it; else None."""
+    own = tuple(d.id for d in dept.duties if d.current_section == s)
+    main = main_function(dept, own)
+    return main if main in _NAMED_BY_FUNCTION and _holds_most(dept, own, main) else None
+
+
 def _today_function_name(inst: Instance, r: dict, main: Function) -> str:
     """The function section's name when nothing was gathered into it: today's name of the one
     section it continues, when that section brought most of its work and was already the
@@ -274,19 +282,13 @@ def _today_function_name(inst: Instance, r: dict, main: Function) -> str:
     if main.value in inst.scenario.rules.single_section or len(r["successor_of"]) != 1:
         return name
     s = r["successor_of"][0]
-    own = tuple(d.id for d in dept.duties if d.current_section == s)
     total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
     brought = sum(dept.duty(d).workload_fte for d in r["duties"] if dept.duty(d).current_section == s)
     today = dept.section(s).name
     # 办公室 with most of the legal work is still the office in every reader's mind: a name with
     # another function's words in it is not kept
     others = [t for f, titles in _TITLES.items() if f is not main for t in titles]
-    if (
-        brought / total >= 0.5
-        and main_function(dept, own) is main
-        and _holds_most(dept, own, main)
-        and not any(t in today for t in others)
-    ):
+    if brought / total >= 0.5 and _function_of_today(dept, s) is main and not any(t in today for t in others):
         return today
     return name
 
@@ -353,11 +355,9 @@ def _today_names(dept: Department, r: dict) -> list[str]:
             brought[duty.current_section] += duty.workload_fte
     names = []
     for s in sorted(r["successor_of"], key=lambda s: (-brought[s], s)):
-        own = tuple(d.id for d in dept.duties if d.current_section == s)
-        main = main_function(dept, own)
         name = dept.section(s).name
         claims = any(title in name for title in _FUNCTION_TITLES)
-        if not claims and not (main in _NAMED_BY_FUNCTION and _holds_most(dept, own, main)):
+        if not claims and _function_of_today(dept, s) is None:
             names.append(name)
     return names
 
