@@ -368,6 +368,58 @@ CITY_DEPARTMENTS: tuple[CityDepartment, ...] = (
 )
 
 
+# Business lines a planner counts as akin (相近科室合并), per department, after mergers seen in
+# public 三定 texts (国库和政府采购, 疾病预防控制和卫生应急, 大治安/大侦查 …). Written as the scenario's
+# ``related_groups`` so that, where sections must merge, similar ones go together. Lines of
+# different stages of one chain (法制审核, 警务督察) are deliberately in no set.
+RELATED_LINES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "gaj": (
+        ("治安管理", "户政管理", "出入境管理"),
+        ("刑事侦查", "经济犯罪侦查", "禁毒"),
+        ("网络安全保卫", "科技信息化"),
+        ("交通管理", "特巡警"),
+    ),
+    "scjgj": (
+        ("食品生产", "食品经营"),
+        ("产品质量", "计量", "标准化"),
+        ("登记注册", "信用监管"),
+        ("价格监督", "广告监管"),
+    ),
+    "zrzyj": (
+        ("国土空间规划", "用途管制"),
+        ("调查监测", "确权登记", "测绘地理信息"),
+        ("耕地保护", "土地储备"),
+        ("生态修复", "矿产资源"),
+    ),
+    "zjj": (
+        ("城乡建设", "村镇建设", "城建档案"),
+        ("建筑市场", "质量安全"),
+        ("房地产市场", "物业管理", "住房保障"),
+    ),
+    "nyncj": (
+        ("种植业管理", "农田建设"),
+        ("畜牧兽医", "渔业管理"),
+        ("乡村产业", "农村经营管理"),
+    ),
+    "wjj": (
+        ("医政医管", "中医药管理"),
+        ("基层卫生", "妇幼健康"),
+        ("疾病预防控制", "卫生应急"),
+        ("老龄健康", "职业健康"),
+    ),
+    "jyj": (("基础教育", "学前教育"),),
+    "czj": (("国库支付", "政府采购"),),
+    "rsj": (("养老保险", "工伤保险"), ("就业促进", "职业能力建设")),
+    "cgj": (("市容环境", "户外广告"), ("市政设施", "城市照明")),
+    "jtysj": (("公路建设", "公路养护"), ("道路运输管理", "城市客运")),
+    "fgj": (("产业发展", "能源管理"),),
+    "sthjj": (("土壤生态环境", "固体废物与化学品"),),
+    "wgljj": (("文物保护", "非物质文化遗产"), ("公共文化服务", "文化艺术")),
+    "yjj": (("危险化学品安全", "工贸行业安全"),),
+    "xzspj": (("投资项目审批", "工程建设审批"),),
+}
+
+
 def sizes(spec: CityDepartment) -> tuple[int, int]:
     """(duties, chains): 0.9 duties per staff member (generate needs at least 0.75),
     one chain per 40 staff (1 to 4)."""
@@ -420,8 +472,19 @@ def max_deputies_needed(dept: Department, max_sections: int = 12) -> int:
     return max(3, math.ceil((dept.leadership_posts - n) / n))
 
 
+def related_groups(spec: CityDepartment, dept: Department) -> list[list[str]]:
+    """The department's sets of akin business lines; each name must be a line of its duties."""
+    lines = {d.group for d in dept.duties if d.group}
+    sets = [list(s) for s in RELATED_LINES.get(spec.slug, ())]
+    unknown = sorted({name for s in sets for name in s} - lines)
+    if unknown:
+        raise ValueError(f"{spec.slug}: related lines {unknown} are not business lines of {dept.name}")
+    return sets
+
+
 def scenario_toml(spec: CityDepartment, dept: Department, time_limit_s: float) -> str:
     deputies = max_deputies_needed(dept)
+    related = related_groups(spec, dept)
     lines = [
         f'name = "{dept.name} 9+X"',
         f'description = "生成的城市部门（示意数据）：{len(dept.sections)}个科室、{len(dept.staff)}人、'
@@ -435,6 +498,14 @@ def scenario_toml(spec: CityDepartment, dept: Department, time_limit_s: float) -
     ]
     if deputies > 3:
         lines.append(f"max_deputies_per_section = {deputies}  # so that today's posts fit in 12 sections")
+    if related:
+        sets = ", ".join("[" + ", ".join(f'"{name}"' for name in s) + "]" for s in related)
+        lines += [
+            "",
+            "[objective]",
+            "# 相近科室合并：须合并时，这些业务板块优先合在一起",
+            f"related_groups = [{sets}]",
+        ]
     lines += ["", "[solver]", f"time_limit_s = {time_limit_s:g}", "seed = 0", "workers = 2", ""]
     return "\n".join(lines)
 
@@ -444,7 +515,9 @@ README = """# 云溪市: a generated city of 36 departments
 Written by `python -m restructure.citygen scenarios/city` (deterministic: the same seed gives
 the same files). Every department is illustrative: names of people, workloads and rosters
 are invented by `restructure.generate`; section names and duty wording follow public 三定 texts.
-Use it for batch runs and benchmarks:
+Sixteen departments name akin business lines (`related_groups`, 相近科室合并, after mergers seen
+in public reforms such as 国库和政府采购 or 疾病预防控制和卫生应急), so that where sections must
+merge, similar ones go together. Use it for batch runs and benchmarks:
 
     restructure batch scenarios/city --out out/city --workers 2
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,22 @@ def test_generated_city_is_reproducible_and_loads(tmp_path):
         assert path.read_bytes() == (bundled / rel).read_bytes(), f"scenarios/city/{rel} is out of date"
     sizes = [len(load_scenario(p).department.staff) for p in written]
     assert min(sizes) == 20 and max(sizes) == 300
+    # the police bureau's akin lines reach the objective (相近科室合并), the chain's stages stay apart
+    police = load_scenario(tmp_path / "city" / "gaj.toml")
+    assert ("刑事侦查", "经济犯罪侦查", "禁毒") in police.objective.related_groups
+    assert not any({"法制", "警务督察"} & set(s) for s in police.objective.related_groups)
+
+
+def test_city_related_lines_must_be_business_lines():
+    from restructure.citygen import CITY_DEPARTMENTS, RELATED_LINES, city_department, related_groups
+
+    spec = next(s for s in CITY_DEPARTMENTS if s.slug == "jyj")
+    dept = city_department(spec, 2025)
+    assert related_groups(spec, dept) == [["基础教育", "学前教育"]]
+    bad = replace(spec, slug="gaj")  # the police bureau's lines are not the education bureau's
+    with pytest.raises(ValueError, match="治安管理"):
+        related_groups(bad, dept)
+    assert set(RELATED_LINES) <= {s.slug for s in CITY_DEPARTMENTS}
 
 
 def test_city_generator_command_line(tmp_path, monkeypatch, capsys):
