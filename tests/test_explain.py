@@ -327,3 +327,20 @@ def test_a_function_section_that_merged_nothing_keeps_today_s_name():
         [person("P1", "S1", "chief"), person("P2", "S2", "chief")],
     )
     assert _propose_name(prepare(office), _basic(("D1",), ("S1",), Function.POLICY)) == "政策法规科"
+
+
+def test_a_line_section_that_took_in_today_s_legal_unit_names_it_by_its_own_words():
+    # 法制大队 merged into 监所管理大队: the legal unit shows in the name as 法制, the words the
+    # bureau uses for it, unless the scenario gathers the policy work (then the reform's 政策法规)
+    sc = scenario(
+        [section("S1", "法制大队"), section("S2", "监所管理大队")],
+        [
+            duty("D1", "S1", 0.8, group="法制", function="policy"),
+            duty("D2", "S2", 1.5, group="监所管理", function="enforcement"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief")],
+    )
+    merged = _basic(("D1", "D2"), ("S1", "S2"), Function.ENFORCEMENT)
+    assert _propose_name(prepare(sc), merged) == "监所管理和法制大队"
+    gathered = replace(sc, rules=replace(sc.rules, single_section=("support", "policy")))
+    assert _propose_name(prepare(gathered), merged) == "监所管理和政策法规大队"

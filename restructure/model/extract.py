@@ -184,7 +184,7 @@ def _propose_name(inst: Instance, r: dict) -> str:
             name = _joined(*(_bare(g) for g in similar[:-1]), similar[-1])
         else:
             similar = [name]
-            name = _with_function(dept, r["duties"], name, by_group[name])
+            name = _with_function(inst, r["duties"], name, by_group[name])
         if _unit(name):
             return name
         named = [d for d in r["duties"] if line_of(d) in similar]
@@ -226,17 +226,38 @@ def _unit_of_today(dept: Department, duties: list[str]) -> str:
     return max(sorted(work), key=lambda u: work[u]) if work else "科"
 
 
-def _with_function(dept: Department, duties: tuple[str, ...], line: str, line_work: float) -> str:
+def _with_function(inst: Instance, duties: tuple[str, ...], line: str, line_work: float) -> str:
     """A business line's name, and a function's beside it when this section is also where most
     of the department's work of that function went, and that is at least a quarter of the line's
     work: 政策法规科 merged into 登记注册科 gives 登记注册和政策法规科, so the 三定 draft still
     shows where the legal review is."""
+    dept = inst.dept
     for function in _NAMED_BY_FUNCTION:
-        title = SECTION_NAME_BY_FUNCTION[function].removesuffix("科")
+        title = _function_title(inst, duties, function)
         work = _work_of(dept, duties, function)
         if title not in line and work >= 0.25 * line_work and _holds_most(dept, duties, function):
             return _joined(_bare(line), title)
     return line
+
+
+def _function_title(inst: Instance, duties: tuple[str, ...], function: Function) -> str:
+    """The words naming ``function`` beside a line: 政策法规; where the scenario does not gather the
+    function and its work here came mostly from today's section for it, that section's own words
+    (公安局's 法制大队 merged into 监所管理大队 gives 监所管理和法制大队, not 监所管理和政策法规大队)."""
+    dept = inst.dept
+    title = SECTION_NAME_BY_FUNCTION[function].removesuffix("科")
+    if function.value in inst.scenario.rules.single_section:
+        return title
+    work: dict[str, float] = defaultdict(float)
+    for d in duties:
+        duty = dept.duty(d)
+        if duty.function is function and duty.current_section:
+            work[duty.current_section] += duty.workload_fte
+    if not work:
+        return title
+    s = max(sorted(work), key=lambda k: work[k])
+    today = _today_name_for(dept, s, function)
+    return _bare(today) if today and work[s] > 0.5 * _work_of(dept, duties, function) else title
 
 
 def _work_of(dept: Department, duties: tuple[str, ...], function: Function) -> float:
@@ -284,13 +305,19 @@ def _today_function_name(inst: Instance, r: dict, main: Function) -> str:
     s = r["successor_of"][0]
     total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
     brought = sum(dept.duty(d).workload_fte for d in r["duties"] if dept.duty(d).current_section == s)
+    today = _today_name_for(dept, s, main)
+    return today if today and brought / total >= 0.5 else name
+
+
+def _today_name_for(dept: Department, s: str, function: Function) -> str | None:
+    """Today's name of section ``s`` when ``s`` is the department's section for ``function`` today;
+    None otherwise, and for a name with another function's words in it: 办公室 with most of the
+    legal work is still the office in every reader's mind."""
     today = dept.section(s).name
-    # 办公室 with most of the legal work is still the office in every reader's mind: a name with
-    # another function's words in it is not kept
-    others = [t for f, titles in _TITLES.items() if f is not main for t in titles]
-    if brought / total >= 0.5 and _function_of_today(dept, s) is main and not any(t in today for t in others):
+    others = [t for f, titles in _TITLES.items() if f is not function for t in titles]
+    if _function_of_today(dept, s) is function and not any(t in today for t in others):
         return today
-    return name
+    return None
 
 
 def _function_name(dept: Department, duties: tuple[str, ...], main: Function) -> str:
