@@ -395,3 +395,7 @@ def test_police_legal_review_and_inspection_are_kept_from_every_case_handling_un
     assert handles_cases - review <= in_chain, [
         dept.section(s).name for s in handles_cases - review - in_chain
     ]
+    # 督察 inspects street enforcement on duty (执勤执法) too: 特巡警 is in the chain, or the solver
+    # folds 督察大队 into 特巡警大队, the unit it inspects most
+    patrol = next(s.id for s in dept.sections if s.name == "特巡警大队")
+    assert patrol in in_chain
