@@ -901,8 +901,10 @@ def _print_plan(scenario: Scenario, plan, report, lang: str, console: Console) -
     for row in objective_rows(plan, lang):
         tt.add_row(row["label"], f"{_num(row['amount'])} {row['unit']}", _num(row["points"]))
     tt.add_row(_say(lang, "合计（目标值）", "total (objective)"), "", _num(sum(plan.terms.values())))
-    tt.caption = "; ".join(objective_notes(plan, scenario, lang)) or None
     console.print(tt)
+    # below the table, a line each: as a caption rich wraps them to the table's width mid-word
+    for note in objective_notes(plan, scenario, lang):
+        console.print(Text(f"  {note}", style="dim"))
     binding = [f for f in report.findings if f.status == "binding"]
     if binding:
         console.print(Text(_say(lang, "起约束作用的规则：", "Binding rules:"), style="bold"))

@@ -219,3 +219,13 @@ def test_the_planners_own_columns_are_carried_into_the_plans_duty_table(tmp_path
     assert rows["D004"]["备注"] == "依据三定规定"
     assert rows["D007"]["备注"] == '含"双随机"抽查'
     assert rows["D001"]["备注"] == ""
+
+
+def test_objective_notes_print_whole_below_the_breakdown(tmp_path):
+    # as the table's caption they were wrapped to its width mid-word (超出的每人计入“科 / 室规模适度”)
+    result = _solve(str(SCIENCE), "--out", str(tmp_path / "out"), *FAST)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    (note,) = [line for line in lines if "科室规模上限" in line and "│" not in line]
+    assert note.strip().endswith("超出的每人计入“科室规模适度”")
+    assert lines.index(note) > next(i for i, line in enumerate(lines) if "合计（目标值）" in line)
