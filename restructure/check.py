@@ -313,11 +313,12 @@ def live_key_tasks(scenario: Scenario) -> set[str]:
 
 
 def section_target(scenario: Scenario) -> int:
-    """How many sections a planner would expect: the caps, today's count, the chief posts and
-    enough people for each, whichever is smallest. Fewer is a degenerate merge."""
+    """How many sections a planner would expect: the caps, today's count after the merges the
+    rules ask for, the chief posts and enough people for each, whichever is smallest. Fewer is a
+    degenerate merge."""
     r, dept = scenario.rules, scenario.department
     today_basic = sum(1 for s in dept.sections if s.kind is SectionKind.BASIC)
-    target = min(r.max_basic_sections, max(today_basic, 1))
+    target = min(r.max_basic_sections, max(today_basic - required_merges(scenario), 1))
     if r.dynamic_for_key_tasks_only:
         target += min(r.max_dynamic_sections, len(live_key_tasks(scenario)))
     if r.keep_section_count:
@@ -325,6 +326,24 @@ def section_target(scenario: Scenario) -> int:
     if r.keep_leadership_posts:
         target = min(target, dept.chief_posts)
     return max(1, min(target, len(dept.staff) // max(1, r.min_section_staff), len(dept.duties)))
+
+
+def required_merges(scenario: Scenario) -> int:
+    """Sections of today that the rules themselves merge away: each function gathered in one
+    section (``single_section``: 办公室、财务科、人事科 become one 综合保障科) leaves one of the
+    basic sections whose main function it is today. Why: a department of 8 sections, 3 of them
+    support, has 6 once they merge; expecting 8 split a business line into two narrow sections
+    (产权管理一科 of 2 duties and 3 people), the 分工过细 the reform removes."""
+    dept = scenario.department
+    duties_of: dict[str, list[str]] = defaultdict(list)
+    for d in dept.duties:
+        if d.current_section:
+            duties_of[d.current_section].append(d.id)
+    mains = Counter(
+        main_function(dept, duties_of[s.id]) for s in dept.sections if s.kind is SectionKind.BASIC
+    )
+    gathered = {Function(f) for f in scenario.rules.single_section}
+    return sum(max(0, mains[f] - 1) for f in gathered)
 
 
 def span_ceiling(scenario: Scenario) -> int:

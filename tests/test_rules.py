@@ -8,7 +8,14 @@ from dataclasses import replace
 import pytest
 from builders import duty, key_task, person, scenario, section, staff_for, with_rules
 
-from restructure.check import check_plan, check_sections, soft_terms, span_ceiling, today_sections
+from restructure.check import (
+    check_plan,
+    check_sections,
+    section_target,
+    soft_terms,
+    span_ceiling,
+    today_sections,
+)
 from restructure.domain import Pins, Rules, Status
 from restructure.model import hints
 from restructure.model.build import build
@@ -592,3 +599,35 @@ def test_key_tasks_goal_puts_a_live_key_tasks_duties_in_a_dynamic_section():
     )
     _, kinds = home_kinds(priced)
     assert kinds == {"dynamic"}
+
+
+def test_the_support_merge_lowers_the_section_count_the_plan_must_reach():
+    # 办公室、财务科、人事科 and two business sections, a chief each: once support is gathered the
+    # department has three sections. Expecting five (today's count, the chief posts) split each
+    # business line into two narrow sections (森林资源管理一科/二科 in the city's 林业局).
+    secs = [section(s, n) for s, n in (("S1", "办公室"), ("S2", "财务科"), ("S3", "人事科"))]
+    secs += [section("S4", "甲科"), section("S5", "乙科")]
+    duties = [duty(f"D{i}", f"S{i}", 1.0, function="support") for i in (1, 2, 3)]
+    duties += [
+        duty(f"D{i}{k}", s, 1.0, group=g)
+        for i, (s, g) in ((4, ("S4", "甲")), (5, ("S5", "乙")))
+        for k in "ab"
+    ]
+    staff = [p for s in ("S1", "S2", "S3") for p in staff_for(s, 1)] + staff_for("S4", 2) + staff_for("S5", 2)
+    rules = Rules(**{**LOOSE, "single_section": ("support",)})
+    sc = scenario(secs, duties, staff, rules=rules)
+    assert section_target(sc) == 3
+    plan = solve(sc, explain=False)
+    assert_valid(sc, plan)
+    assert len(plan.sections) == 3 and plan.terms.get("structure", 0) == 0
+    assert all(s.successor_of for s in plan.sections)  # no section carved out of a line
+    # 办公室 doing mostly legal work stays a section of its own: only 财务科 and 人事科 merge
+    office_policy = replace(
+        sc,
+        department=replace(
+            sc.department, duties=(*sc.department.duties, duty("D1p", "S1", 2.0, function="policy"))
+        ),
+    )
+    assert section_target(office_policy) == 4
+    # where the scenario gathers nothing, today's count stands
+    assert section_target(with_rules(sc, single_section=())) == 5
