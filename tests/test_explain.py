@@ -344,3 +344,16 @@ def test_a_line_section_that_took_in_today_s_legal_unit_names_it_by_its_own_word
     assert _propose_name(prepare(sc), merged) == "监所管理和法制大队"
     gathered = replace(sc, rules=replace(sc.rules, single_section=("support", "policy")))
     assert _propose_name(prepare(gathered), merged) == "监所管理和政策法规大队"
+    # support keeps the reform's words even where it is not gathered: 办公室 less its unit word
+    # would read 办公 (登记注册和办公科)
+    office = scenario(
+        [section("S1", "办公室"), section("S2", "登记注册科")],
+        [
+            duty("D1", "S1", 0.8, group="综合", function="support"),
+            duty("D2", "S2", 1.5, group="登记注册"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief")],
+    )
+    office = replace(office, rules=replace(office.rules, single_section=()))
+    both = _basic(("D1", "D2"), ("S1", "S2"))
+    assert _propose_name(prepare(office), both) == "登记注册和综合保障科"

@@ -246,7 +246,8 @@ def _function_title(inst: Instance, duties: tuple[str, ...], function: Function)
     (公安局's 法制大队 merged into 监所管理大队 gives 监所管理和法制大队, not 监所管理和政策法规大队)."""
     dept = inst.dept
     title = SECTION_NAME_BY_FUNCTION[function].removesuffix("科")
-    if function.value in inst.scenario.rules.single_section:
+    # support keeps 综合保障: the words of 办公室 without its unit word would be 办公
+    if function is Function.SUPPORT or function.value in inst.scenario.rules.single_section:
         return title
     work: dict[str, float] = defaultdict(float)
     for d in duties:
