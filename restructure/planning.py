@@ -40,6 +40,7 @@ from restructure.model import hints
 from restructure.model.build import build
 from restructure.model.instance import Layout, prepare
 from restructure.model.solve import Progress, ProgressRelay, RawSolution, StopSignal, add_hint, run, search
+from restructure.terms import head_titles
 
 
 def solve(
@@ -484,7 +485,12 @@ def changes(dept: Department, sections: list[PlanSection]) -> list[Change]:
                 )
             post = "chief" if s.chief == pid else ("deputy" if pid in s.deputies else "staff")
             if p.rank is Rank.CHIEF and post != "chief":
-                zh = "由科长改任副科长" if post == "deputy" else "不再担任科室正职，另行安排"
+                was = head_titles(today.get(p.current_section or "", ""))[0]
+                zh = (
+                    f"由{was}改任{head_titles(s.name)[1]}"
+                    if post == "deputy"
+                    else "不再担任科室正职，另行安排"
+                )
                 en = (
                     "from section chief to deputy chief"
                     if post == "deputy"
@@ -509,7 +515,7 @@ def changes(dept: Department, sections: list[PlanSection]) -> list[Change]:
                         p.name or pid,
                         p.current_section,
                         s.id,
-                        f"不再担任副科长（{s.name}副职已满）",
+                        f"不再担任{head_titles(today.get(p.current_section or '', ''))[1]}（{s.name}副职已满）",
                         f"no longer a deputy chief ({s.name} has no free deputy post)",
                     )
                 )

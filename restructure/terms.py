@@ -142,6 +142,31 @@ def stage_en(stage: str) -> str:
     return STAGE_EN.get(stage, stage)
 
 
+# A unit's head is called after its unit word, as 三定 texts do (大队长, 主任, 科长); longer words
+# first, so 大队 is not read as 队.
+_HEADS = (
+    ("大队", "大队长"),
+    ("支队", "支队长"),
+    ("中队", "中队长"),
+    ("中心", "主任"),
+    ("室", "主任"),
+    ("处", "处长"),
+    ("股", "股长"),
+    ("所", "所长"),
+    ("站", "站长"),
+    ("队", "队长"),
+)
+
+
+def head_titles(section_name: str) -> tuple[str, str]:
+    """(chief, deputy) post titles of a section in Chinese, after its unit word: a 大队 has a 大队长
+    and 副大队长, a 中心 or 室 a 主任 and 副主任; 科长 and 副科长 otherwise (科, 专班)."""
+    for unit, title in _HEADS:
+        if section_name.endswith(unit) and len(section_name) > len(unit):
+            return title, f"副{title}"
+    return "科长", "副科长"
+
+
 def deputy_span(n: int) -> tuple[str, str]:
     """The span of control as the model's explanation and the checker both say it."""
     return (

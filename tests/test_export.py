@@ -94,6 +94,21 @@ def test_draft_lists_sections_in_order_with_formal_wording(dept, plan):
     assert md.count("| 职责调整 |") == 5
 
 
+def test_draft_names_the_heads_titles_where_units_are_not_all_sections(dept, plan):
+    # a police bureau's units are 大队 and 中心: 科长（主任） would misname their heads
+    renamed = dataclasses.replace(
+        plan,
+        sections=tuple(
+            dataclasses.replace(
+                s, name={"行政许可科": "治安管理大队", "市场监管科": "指挥中心"}.get(s.name, s.name)
+            )
+            for s in plan.sections
+        ),
+    )
+    md = markdown_text(renamed, dept)
+    assert "领导职数8名，其中正职（科长、大队长、主任）4名、副职4名。" in md
+
+
 # The fixture's register: 14 on 行政编制, 1 on 事业编制 and 1 other. Only the 14 count against
 # the approved administrative staffing.
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from restructure.model.build import build
 from restructure.model.instance import prepare
 from restructure.model.solve import evaluate
 from restructure.planning import solve
+from restructure.terms import head_titles
 
 LOOSE = dict(
     min_section_staff=1,
@@ -631,3 +632,21 @@ def test_the_support_merge_lowers_the_section_count_the_plan_must_reach():
     assert section_target(office_policy) == 4
     # where the scenario gathers nothing, today's count stands
     assert section_target(with_rules(sc, single_section=())) == 5
+
+
+def test_a_post_change_says_the_titles_the_units_use():
+    # two police 大队 merge: the chief who steps down was a 大队长 and becomes a 副大队长, not a
+    # 科长 and a 副科长; 办公室's head is its 主任
+    secs = [section("S1", "治安管理大队"), section("S2", "户政管理大队")]
+    duties = [duty("D1", "S1", 1, group="治安管理"), duty("D2", "S2", 1, group="户政管理")]
+    staff = staff_for("S1", 2) + staff_for("S2", 2)
+    sc = scenario(secs, duties, staff, rules=Rules(**{**LOOSE, "max_basic_sections": 1}))
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    (merged,) = plan.sections
+    assert merged.name.endswith("大队")
+    (change,) = [c for c in plan.changes if c.kind == "post_change"]
+    assert change.detail_zh == f"由大队长改任副大队长（{merged.name}）"
+    assert head_titles("办公室") == ("主任", "副主任") and head_titles("指挥中心") == ("主任", "副主任")
+    assert head_titles("营商环境优化专班") == ("科长", "副科长")
+    assert head_titles("特巡警大队") == ("大队长", "副大队长")  # not a 队长

@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 from restructure.domain import Department, Establishment, Function, Plan, PlanSection, SectionKind
 from restructure.export.tables import make_redactor, value_label
 from restructure.plan_io import plan_tables
-from restructure.terms import STATUS
+from restructure.terms import STATUS, head_titles
 
 DIGITS_ZH = "零一二三四五六七八九"
 DYNAMIC_NOTE_ZH = "动态科室，随重点工作结束而撤销"
@@ -174,6 +174,18 @@ def _no_plan_blocks(plan: Plan, zh: bool) -> list[Block]:
     return out
 
 
+def _leadership_posts_zh(sections: list[PlanSection], chiefs: int, deputies: int) -> str:
+    """The 三定 sentence on leadership posts, with the heads' titles the sections' unit words
+    give: 科长（主任） in a bureau of 科 and 室; 正职 and 副职 with the titles named where units
+    differ (a 公安局's 大队长、主任 and 科长)."""
+    titles = list(dict.fromkeys(head_titles(s.name)[0] for s in sections))
+    total = chiefs + deputies
+    if set(titles) <= {"科长", "主任"}:
+        return f"内设机构领导职数{total}名，其中科长（主任）{chiefs}名、副科长（副主任）{deputies}名。"
+    named = "、".join(titles)
+    return f"内设机构领导职数{total}名，其中正职（{named}）{chiefs}名、副职{deputies}名。"
+
+
 def _posts_and_staffing_blocks(
     plan: Plan, department: Department, ordered: list[PlanSection], zh: bool, n: int
 ) -> list[Block]:
@@ -194,11 +206,7 @@ def _posts_and_staffing_blocks(
     ]
     out: list[Block] = [Heading(_part(n, "领导职数和人员编制", "Leadership posts and staffing", zh), 1)]
     if zh:
-        out.append(
-            Paragraph(
-                f"内设机构领导职数{chiefs + deputies}名，其中科长（主任）{chiefs}名、副科长（副主任）{deputies}名。"
-            )
-        )
+        out.append(Paragraph(_leadership_posts_zh(ordered, chiefs, deputies)))
         out.append(
             Paragraph(
                 f"现有实名制人员{len(in_plan)}名，折合全时当量{_fte(total_fte)}人年，其中"
