@@ -194,7 +194,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan_heading": ("方案：{n} 个科室", "Plan: {n} sections"),
     "chart_today": ("{name}\n（现状）", "{name}\n(today)"),
     "chart_plan": ("{name}\n（方案）", "{name}\n(plan)"),
-    "chart_chief": ("科长：{name}", "Chief: {name}"),
+    "chart_chief": ("{title}：{name}", "{title}: {name}"),
     "chart_posts": ("职数：正{chief} 副{deputy}", "Posts: {chief} chief, {deputy} deputy"),
     "chart_staff": ("人数：{n}（{fte:g} FTE）", "Staff: {n} ({fte:g} FTE)"),
     "vacant": ("空缺", "vacant"),

@@ -19,7 +19,7 @@ from restructure.domain import Department, Plan, PlanSection, SectionKind, Statu
 from restructure.errors import Problem
 from restructure.export.tables import Table, instance_label, value_label
 from restructure.i18n import gap_text, problem_text
-from restructure.terms import KPIS, RATIO_KPIS, RULES, SHARE_KPIS
+from restructure.terms import KPIS, RATIO_KPIS, RULES, SHARE_KPIS, head_titles
 
 # KPI cards: key and how a change reads ("inverse": lower is better, "normal": higher is better,
 # "off": neither, e.g. how many sections there are).
@@ -126,9 +126,11 @@ def section_label_lines(section: PlanSection, dept: Department) -> list[str]:
     if section.chief is not None:
         person = next((p for p in dept.staff if p.id == section.chief), None)
         chief = (person.name or person.id) if person is not None else section.chief
+    # a 大队's head is its 大队长, a 中心's or 室's its 主任 (the 三定 titles); "Chief" in English
+    head_title = head_titles(section.name)[0] if state.lang() != "en" else "Chief"
     return [
         section.name,
-        t("chart_chief", name=chief),
+        t("chart_chief", name=chief, title=head_title),
         t("chart_posts", chief=section.chief_posts, deputy=section.deputy_posts),
         t("chart_staff", n=len(section.staff), fte=section.capacity_fte),
     ]

@@ -142,3 +142,14 @@ def test_bundled_scenarios_are_listed_by_their_names() -> None:
     listed = {b.name: b.path.name for b in bundled_scenarios()}
     assert listed["科技局 横向分权制衡"] == "science_bureau.toml"
     assert len(listed) == len(list((ROOT / "scenarios").glob("*.toml")))
+
+
+def test_org_chart_boxes_call_the_head_after_the_unit_word() -> None:
+    from app_pages.widgets import section_label_lines
+
+    sc = load_scenario(SCIENCE_TOML)
+    lines = [
+        section_label_lines(_empty_section("K01", name), sc.department)[1]
+        for name in ("法制大队", "办公室", "科技科")
+    ]
+    assert lines == ["大队长：空缺", "主任：空缺", "科长：空缺"]
