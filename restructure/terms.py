@@ -145,6 +145,7 @@ def stage_en(stage: str) -> str:
 # A unit's head is called after its unit word, as 三定 texts do (大队长, 主任, 科长); longer words
 # first, so 大队 is not read as 队.
 _HEADS = (
+    ("政治处", "主任"),  # a police 政治处 is headed by its 主任, other 处 by a 处长
     ("大队", "大队长"),
     ("支队", "支队长"),
     ("中队", "中队长"),

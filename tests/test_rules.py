@@ -650,3 +650,4 @@ def test_a_post_change_says_the_titles_the_units_use():
     assert head_titles("办公室") == ("主任", "副主任") and head_titles("指挥中心") == ("主任", "副主任")
     assert head_titles("营商环境优化专班") == ("科长", "副科长")
     assert head_titles("特巡警大队") == ("大队长", "副大队长")  # not a 队长
+    assert head_titles("政治处") == ("主任", "副主任") and head_titles("规划处") == ("处长", "副处长")
