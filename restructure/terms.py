@@ -145,7 +145,6 @@ def stage_en(stage: str) -> str:
 # A unit's head is called after its unit word, as 三定 texts do (大队长, 主任, 科长); longer words
 # first, so 大队 is not read as 队.
 _HEADS = (
-    ("政治处", "主任"),  # a police 政治处 is headed by its 主任, other 处 by a 处长
     ("大队", "大队长"),
     ("支队", "支队长"),
     ("中队", "中队长"),
@@ -162,6 +161,8 @@ _HEADS = (
 def head_titles(section_name: str) -> tuple[str, str]:
     """(chief, deputy) post titles of a section in Chinese, after its unit word: a 大队 has a 大队长
     and 副大队长, a 中心 or 室 a 主任 and 副主任; 科长 and 副科长 otherwise (科, 专班)."""
+    if section_name.endswith("政治处"):  # a police 政治处 is headed by its 主任, other 处 by a 处长
+        return "主任", "副主任"
     for unit, title in _HEADS:
         if section_name.endswith(unit) and len(section_name) > len(unit):
             return title, f"副{title}"
