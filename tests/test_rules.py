@@ -334,6 +334,29 @@ def test_chief_displaced_by_merge_is_listed_as_post_change():
     assert merged.deputies == tuple(demoted)
 
 
+@pytest.mark.parametrize("office_work", [3.0, 0.5])
+def test_the_merged_section_is_led_by_the_chief_whose_section_brings_most_work(office_work):
+    """Office and finance merge. Whoever takes the chief post, one chief loses it, so the
+    objective cannot choose; the plan gives it to the chief of the section that brings most of
+    the work, even when the other chief has been in post longer."""
+    secs = [section("S1", "办公室"), section("S2", "财务科")]
+    duties = [duty("D1", "S1", office_work, "support"), duty("D2", "S2", 1.0, "support")]
+    staff = [
+        person("P1", "S1", "chief", years_in_post=2.0),
+        person("P2", "S1"),
+        person("P3", "S2", "chief", years_in_post=9.0),
+        person("P4", "S2"),
+    ]
+    rules = Rules(**{**LOOSE, "single_section": ("support",), "max_load_deviation": 5.0})
+    sc = scenario(secs, duties, staff, rules=rules)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    (merged,) = plan.sections
+    leader = "P1" if office_work > 1.0 else "P3"
+    assert merged.chief == leader
+    assert {c.item for c in plan.changes if c.kind == "post_change"} == {"P1", "P3"} - {leader}
+
+
 def test_a_displaced_chief_fills_the_deputy_post_rather_than_leave_it_vacant():
     """Office and finance merge (support in one section), so one of three chiefs loses a chief
     post and the leadership posts keep a deputy post. Left vacant in the business section while

@@ -43,7 +43,7 @@ def sections_from_values(inst: Instance, values: dict) -> list[PlanSection]:
     raw = []
     for k in K:
         staff = sorted(people[k])
-        chief, deputies = _fill_posts(dept, staff, succ[k], values["deputy_posts"][k])
+        chief, deputies = _fill_posts(dept, staff, succ[k], duties[k], values["deputy_posts"][k])
         kind = inst.slots[k].kind
         task = None
         if kind is SectionKind.DYNAMIC:
@@ -66,13 +66,23 @@ def sections_from_values(inst: Instance, values: dict) -> list[PlanSection]:
     return _name_and_number(inst, raw)
 
 
-def _fill_posts(dept: Department, staff: list[str], succ: tuple[str, ...], n_deputy: int):
+def _fill_posts(dept: Department, staff: list[str], succ: tuple[str, ...], duties: list[str], n_deputy: int):
+    """The chief post goes to a current chief who stays with their section, first the one whose
+    section brings the most work (the 国土空间规划科 that absorbs 森林防火科 keeps the planning
+    chief), then the longest in post; the deputy posts likewise, deputies before chiefs who lost
+    their chief post. Who takes which post does not change the number of post changes."""
+    brought: dict[str, float] = defaultdict(float)
+    for did in duties:
+        d = dept.duty(did)
+        if d.current_section:
+            brought[d.current_section] += d.workload_fte
+
     def stays(pid: str) -> bool:
         return dept.person(pid).current_section in succ
 
     def rank_order(pid: str):
         p = dept.person(pid)
-        return (not stays(pid), -(p.years_in_post or 0), pid)
+        return (not stays(pid), -brought.get(p.current_section or "", 0.0), -(p.years_in_post or 0), pid)
 
     chiefs = sorted((p for p in staff if dept.person(p).rank is Rank.CHIEF), key=rank_order)
     deps = sorted((p for p in staff if dept.person(p).rank is Rank.DEPUTY), key=rank_order)
