@@ -328,6 +328,53 @@ def section_target(scenario: Scenario) -> int:
     return max(1, min(target, len(dept.staff) // max(1, r.min_section_staff), len(dept.duties)))
 
 
+def unrelated_merges(
+    scenario: Scenario, secs: Iterable[PlanSection]
+) -> list[tuple[PlanSection, tuple[tuple[str, ...], ...]]]:
+    """New sections that continue business sections of today whose lines are neither one line
+    nor named akin (``objective.related_groups``), with those lines in today's order, akin
+    ones together: the merges the objective chose without knowing which lines are similar.
+
+    A section of today runs the business line with most of its work. Support and policy
+    sections count as one family of their own (综合保障, 政策法规: merged by rule, or to keep the
+    non-business share), so a business line folded into one of them is listed too; sections of
+    no line are left out."""
+    dept = scenario.department
+    line_of: dict[str, str] = {}
+    nonbusiness: set[str] = set()
+    for s in dept.sections:
+        duties = [d for d in dept.duties if d.current_section == s.id]
+        main = main_function(dept, [d.id for d in duties])
+        if main in NONBUSINESS_FUNCTIONS:
+            line_of[s.id] = FUNCTION_ZH[main]
+            nonbusiness.add(line_of[s.id])
+            continue
+        work: dict[str, float] = defaultdict(float)
+        for d in duties:
+            if d.group and d.function is not Function.KEY_TASK:
+                work[d.group] += d.workload_fte
+        if work:
+            line_of[s.id] = max(work, key=lambda g: (work[g], g))
+    family = {g: "" if g in nonbusiness else g for g in line_of.values()}  # "": no line name
+    for names in scenario.objective.related_groups:  # one family per akin set (sets may share lines)
+        roots = {family.get(g, g) for g in names}
+        head = min(roots)
+        for g, root in list(family.items()):
+            if root in roots:
+                family[g] = head
+        for g in names:
+            family[g] = head
+    out = []
+    for sec in secs:
+        lines = list(dict.fromkeys(line_of[s] for s in sec.successor_of if s in line_of))
+        kin: dict[str, list[str]] = {}
+        for g in lines:
+            kin.setdefault(family[g], []).append(g)
+        if len(kin) > 1:
+            out.append((sec, tuple(tuple(v) for v in kin.values())))
+    return out
+
+
 def required_merges(scenario: Scenario) -> int:
     """Sections of today that the rules themselves merge away: each function gathered in one
     section (``single_section``: 办公室、财务科、人事科 become one 综合保障科) leaves one of the

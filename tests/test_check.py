@@ -203,3 +203,61 @@ def test_a_kpi_the_plan_does_not_record_claims_nothing_but_a_wrong_one_is_flagge
     assert check_plan(sc, older).ok, check_plan(sc, older).kpi_mismatches
     wrong = replace(plan, kpis={**plan.kpis, "vacant_deputy_posts": 1})
     assert check_plan(sc, wrong).kpi_mismatches == ("kpi vacant_deputy_posts: plan says 1, recomputed 0",)
+
+
+def merged(sc, parts: dict[str, tuple[str, ...]]) -> list:
+    """Today's sections merged as ``parts`` says: new id -> the sections it continues."""
+    today = {s.id: s for s in today_sections(sc.department)}
+    out = []
+    for new_id, olds in parts.items():
+        first = today[olds[0]]
+        out.append(
+            replace(
+                first,
+                id=new_id,
+                duties=tuple(d for o in olds for d in today[o].duties),
+                staff=tuple(p for o in olds for p in today[o].staff),
+                deputies=tuple(p for o in olds for p in today[o].deputies)
+                + tuple(today[o].chief for o in olds[1:]),
+                deputy_posts=sum(today[o].deputy_posts for o in olds) + len(olds) - 1,
+                workload_fte=sum(today[o].workload_fte for o in olds),
+                capacity_fte=sum(today[o].capacity_fte for o in olds),
+                successor_of=olds,
+            )
+        )
+    return out
+
+
+def test_merges_of_lines_not_named_akin_are_listed_and_noted():
+    """甲 and 乙 are named akin. Merging them is what the planner asked for; folding 丁 into the
+    office, or 甲 with 丙, is a choice the goals made blind, and the notes below the objective
+    say so, naming the section and the lines, akin lines together."""
+    from restructure.check import unrelated_merges
+    from restructure.domain import Weights
+    from restructure.export.tables import objective_notes
+
+    lines = {"S2": "甲", "S3": "乙", "S4": "丙", "S5": "丁"}
+    secs = [section("S1", "办公室")] + [section(s, f"{g}科") for s, g in lines.items()]
+    duties = [duty("D1", "S1", 1.0, "support"), duty("D1b", "S1", 0.5, "policy")]
+    duties += [duty(f"D{s}", s, 1.0, group=g) for s, g in lines.items()]
+    duties += [duty("D6", "S4", 0.2, group="甲")]  # 丙科 also does a little of 甲: its line stays 丙
+    staff = [p for s in ["S1", *lines] for p in staff_for(s, 2)]
+    sc = scenario(
+        secs, duties, staff, rules=Rules(**LOOSE), objective=Weights(related_groups=(("甲", "乙"),))
+    )
+
+    wanted = merged(sc, {"K1": ("S1",), "K2": ("S2", "S3"), "K3": ("S4",), "K4": ("S5",)})
+    assert unrelated_merges(sc, wanted) == []
+    assert not [n for n in objective_notes(plan_of(sc, wanted), sc, "zh") if "相近" in n]
+
+    blind = merged(sc, {"K1": ("S1", "S5"), "K2": ("S2", "S3", "S4")})
+    blind[1] = replace(blind[1], name="甲乙丙科")
+    assert [(s.id, families) for s, families in unrelated_merges(sc, blind)] == [
+        ("K1", (("综合保障",), ("丁",))),
+        ("K2", (("甲", "乙"), ("丙",))),
+    ]
+    notes = [n for n in objective_notes(plan_of(sc, blind), sc, "zh") if "相近" in n]
+    assert notes[0].startswith("「办公室」合并了未列为相近的板块：综合保障 与 丁；")
+    assert notes[1].startswith("「甲乙丙科」合并了未列为相近的板块：甲、乙 与 丙；")
+    (en,) = [n for n in objective_notes(plan_of(sc, blind), sc, "en") if "甲" in n]
+    assert en.startswith("甲乙丙科 merges lines not named akin: 甲, 乙 with 丙;")

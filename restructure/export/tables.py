@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from restructure.check import balance_step, span_ceiling
+from restructure.check import balance_step, span_ceiling, unrelated_merges
 from restructure.domain import Department, Finding, Function, Plan, Scenario
 from restructure.plan_io import plan_tables
 from restructure.terms import FUNCTION_EN, FUNCTION_ZH, KPIS, RULES, STAGE_EN, STAGE_ZH, TERMS
@@ -345,7 +345,27 @@ def objective_notes(plan: Plan, scenario: Scenario, lang: str = "zh") -> list[st
             "counts under section size"
         )
     notes.extend(_key_task_notes(plan, scenario, zh))
+    notes.extend(_merge_notes(plan, scenario, zh))
     return notes
+
+
+def _merge_notes(plan: Plan, scenario: Scenario, zh: bool) -> list[str]:
+    """Merges of business lines the scenario does not name as akin: the goals cannot tell a
+    similar merge from a dissimilar one, so the planner is told which merges that left open."""
+    out = []
+    for sec, families in unrelated_merges(scenario, plan.sections):
+        if zh:
+            listed = " 与 ".join("、".join(f) for f in families)
+        else:
+            listed = " with ".join(", ".join(f) for f in families)
+        out.append(
+            f"「{sec.name}」合并了未列为相近的板块：{listed}；哪些科室合并由其余目标决定，"
+            "如这些板块确属相近，或另有应合并的相近板块，可在方案的 related_groups 中列出"
+            if zh
+            else f"{sec.name} merges lines not named akin: {listed}; which sections merge was left to "
+            "the other goals: name akin lines in the scenario's related_groups to guide it"
+        )
+    return out
 
 
 def _key_task_notes(plan: Plan, scenario: Scenario, zh: bool) -> list[str]:
