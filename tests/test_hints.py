@@ -211,3 +211,34 @@ def test_the_sketch_gives_a_section_without_a_chief_a_spare_chief():
     force = next(sec for sec in sections if sec.kind.value == "dynamic")
     assert len(force.staff) == 3 and len([p for p in force.staff if p.startswith("T")]) == 2
     assert sorted(len(sec.staff) for sec in sections) == [3, 3, 6]
+
+
+def test_the_spare_chief_for_a_task_force_comes_from_the_section_that_brings_less_work():
+    """办公室 and 财务科 merge into one support section with two chiefs; the task force has
+    none. The sketch sends it the 财务科 chief, whose section brings less of the merged work, and
+    keeps the 办公室's chief (listed first, the one moved before) at the head of 综合保障科."""
+    from builders import duty, key_task, person, scenario, section, staff_for
+
+    from restructure.domain import Rules
+
+    secs = [section("S1", "办公室"), section("S2", "财务科"), section("S3", "业务科")]
+    secs += [section("T", "专班", kind="dynamic", chief=0)]
+    duties = [duty(f"D1{j}", "S1", 1.0, function="support") for j in range(3)]
+    duties += [duty("D21", "S2", 1.0, function="support"), duty("D31", "S3", 2.0, group="业务")]
+    duties += [duty(f"K{j}", "T", 1.0, function="key_task", key_task="KT1", group="KT") for j in range(3)]
+    staff = staff_for("S1", 3) + staff_for("S2", 3) + staff_for("S3", 3)
+    staff += [person(f"T{j}", "T") for j in range(3)]
+    rules = Rules(
+        max_basic_sections=2,
+        min_section_staff=3,
+        max_load_deviation=1.0,
+        max_nonbusiness_section_share=1.0,
+        single_section=("support",),
+    )
+    sc = scenario(secs, duties, staff, rules=rules, key_tasks=(key_task("KT1", "重点工作"),))
+    inst = prepare(sc)
+    sections = sections_from_values(inst, hints.from_today(inst))
+    support = next(sec for sec in sections if "D10" in sec.duties)
+    force = next(sec for sec in sections if sec.kind.value == "dynamic")
+    assert support.chief == "PS1_0"
+    assert force.chief == "PS2_0"

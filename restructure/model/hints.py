@@ -486,11 +486,17 @@ def _a_chief_for_each_section(inst: Instance, draft: _Draft) -> None:
 
 
 def _movers(inst: Instance, draft: _Draft, k: int) -> list:
-    """Classes in slot k whose people may move, staff before deputies before chiefs."""
+    """Classes in slot k whose people may move, staff before deputies before chiefs; among
+    equals, people of the section of today that brings the least work to slot k go first (the
+    merged 综合保障科 keeps the 办公室's chief, whose section brings most of its work)."""
     order = {Rank.STAFF: 0, Rank.DEPUTY: 1, Rank.CHIEF: 2}
+    brought: dict[str, int] = defaultdict(int)
+    for i, d in enumerate(inst.duties):
+        if draft.slot_of_duty[i] == k and d.current_section:
+            brought[d.current_section] += inst.work[i]
     return sorted(
         (c for c in inst.classes if c.movable and draft.people[c.index][k] and c.size > 0),
-        key=lambda c: (order[c.rank], -c.capacity, c.index),
+        key=lambda c: (order[c.rank], -c.capacity, brought.get(c.current_section or "", 0), c.index),
     )
 
 
