@@ -10,7 +10,7 @@ from builders import duty, person, scenario, section
 from restructure.domain import Function, PlanSection, Scenario, SectionKind
 from restructure.explain import duty_reasons
 from restructure.generate import generate_department
-from restructure.model.extract import _distinct, _propose_name
+from restructure.model.extract import _distinct, _propose_name, _unshared
 from restructure.model.instance import prepare
 from restructure.terms import STAGE_EN, STAGE_ZH
 
@@ -290,6 +290,58 @@ def test_sections_that_would_share_a_line_name_take_the_names_of_the_sections_th
         "国民经济综合二科",
         "投资管理科",
     ]
+
+
+def _names(sc: Scenario, *sections: dict) -> list[str]:
+    """The names ``_name_and_number`` gives these sections before exact duplicates are told apart."""
+    inst = prepare(sc)
+    return _unshared(inst, list(sections), [_propose_name(inst, r) for r in sections])
+
+
+def test_a_line_or_function_word_names_one_section_only():
+    sc = scenario(
+        [section("S1", "社会救助科"), section("S2", "区划地名科"), section("S3", "办公室")],
+        [
+            duty("D1", "S1", 1.5, group="社会救助"),
+            duty("D2", "S1", 1.0, group="社会救助"),
+            duty("D3", "S2", 0.8, group="区划地名"),
+            duty("D4", "S3", 0.8, function="policy"),
+            duty("D5", "S2", 1.0, group="区划地名"),
+        ],
+        [person(f"P{i}", f"S{i}", "chief") for i in range(1, 4)],
+    )
+    relief = _basic(("D1",), ("S1",))
+    mixed = _basic(("D2", "D3", "D4"), ("S2",))
+    # alone, the mixed section is named after its largest line and the policy work it holds
+    assert _propose_name(prepare(sc), mixed) == "社会救助和政策法规科"
+    # beside 社会救助科, the line names that section only; the next line and the function name this one
+    assert _names(sc, relief, mixed) == ["社会救助科", "区划地名和政策法规科"]
+    # with no other line of its own, the function it holds most of names it
+    assert _names(sc, relief, _basic(("D2", "D4"), ("S3",))) == ["社会救助科", "政策法规科"]
+    # nor a line that names a third section: 区划地名科 keeps its own
+    mixed_new = _basic(("D2", "D3", "D4"), ())
+    place_names = _basic(("D5",), ("S2",))
+    assert _names(sc, relief, mixed_new, place_names) == ["社会救助科", "政策法规科", "区划地名科"]
+    # without the policy work there is no other name: the shared line stays (``_distinct`` is next)
+    assert _names(sc, relief, _basic(("D2",), ())) == ["社会救助科", "社会救助科"]
+
+
+def test_two_joined_names_share_a_line_with_the_section_holding_more_of_it():
+    sc = _one_line_per_unit(
+        ("治安管理科", "治安管理", 2.0),
+        ("出入境管理科", "出入境管理", 1.5),
+        ("户政管理科", "户政管理", 2.0),
+        ("出入境服务科", "出入境管理", 1.2),
+    )
+    sc = replace(
+        sc, objective=replace(sc.objective, related_groups=(("治安管理", "户政管理", "出入境管理"),))
+    )
+    public_order = _basic(("D1", "D2"), ("S1", "S2"))
+    residence = _basic(("D3", "D4"), ("S3", "S4"))
+    assert _propose_name(prepare(sc), residence) == "户政管理和出入境管理科"
+    assert _names(sc, public_order, residence) == ["治安管理和出入境管理科", "户政管理科"]
+    # whichever comes first
+    assert _names(sc, residence, public_order) == ["户政管理科", "治安管理和出入境管理科"]
 
 
 def test_a_function_section_that_merged_nothing_keeps_today_s_name():

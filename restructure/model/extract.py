@@ -7,6 +7,7 @@ filled (定岗定责定人), and each section gets a proposed name.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from restructure.check import main_function
@@ -113,7 +114,7 @@ def _name_and_number(inst: Instance, raw: list[dict]) -> list[PlanSection]:
         return (r["kind"] is SectionKind.DYNAMIC, order.get(r["main"], 9), first, r["slot"])
 
     raw.sort(key=key)
-    names = _distinct(dept, raw, [_propose_name(inst, r) for r in raw])
+    names = _distinct(dept, raw, _unshared(inst, raw, [_propose_name(inst, r) for r in raw]))
     out = []
     nb = nd = 0
     for r, name in zip(raw, names, strict=True):
@@ -148,7 +149,9 @@ def _name_and_number(inst: Instance, raw: list[dict]) -> list[PlanSection]:
     return out
 
 
-def _propose_name(inst: Instance, r: dict) -> str:
+def _propose_name(inst: Instance, r: dict, taken: frozenset[str] = frozenset()) -> str:
+    """A name for one new section; ``taken``: lines and function words another section's name
+    carries (``_unshared``), not to be used here while another choice is left."""
     dept = inst.dept
     if r["kind"] is SectionKind.DYNAMIC and r["key_task"]:
         kt = next((t for t in dept.key_tasks if t.id == r["key_task"]), None)
@@ -177,6 +180,16 @@ def _propose_name(inst: Instance, r: dict) -> str:
     for d in r["duties"]:
         if line_of(d):
             by_group[line_of(d)] += dept.duty(d).workload_fte
+    if taken and by_group:
+        free = {g: w for g, w in by_group.items() if _bare(g) not in taken}
+        if not free:
+            # every line here names another section: the function this section holds most of
+            # the department's work of names it, as it would beside a line (粮食储备和政策法规科
+            # beside 粮食储备科 becomes 政策法规科)
+            held = _held_function(inst, r["duties"], taken)
+            if held is not None:
+                return held
+        by_group = defaultdict(float, free or by_group)
     if by_group:
         # the lines the planner called related count together: 经侦、禁毒、食药环侦 outweigh 监所管理
         # and name the section, though 监所管理 alone is the largest line in it
@@ -194,7 +207,7 @@ def _propose_name(inst: Instance, r: dict) -> str:
             name = _joined(*(_bare(g) for g in similar[:-1]), similar[-1])
         else:
             similar = [name]
-            name = _with_function(inst, r["duties"], name, by_group[name])
+            name = _with_function(inst, r["duties"], name, by_group[name], taken)
         if _unit(name):
             return name
         named = [d for d in r["duties"] if line_of(d) in similar]
@@ -236,7 +249,9 @@ def _unit_of_today(dept: Department, duties: list[str]) -> str:
     return max(sorted(work), key=lambda u: work[u]) if work else "科"
 
 
-def _with_function(inst: Instance, duties: tuple[str, ...], line: str, line_work: float) -> str:
+def _with_function(
+    inst: Instance, duties: tuple[str, ...], line: str, line_work: float, taken: frozenset[str] = frozenset()
+) -> str:
     """A business line's name, and a function's beside it when this section is also where most
     of the department's work of that function went, and that is at least a quarter of the line's
     work: 政策法规科 merged into 登记注册科 gives 登记注册和政策法规科, so the 三定 draft still
@@ -245,9 +260,28 @@ def _with_function(inst: Instance, duties: tuple[str, ...], line: str, line_work
     for function in _NAMED_BY_FUNCTION:
         title = _function_title(inst, duties, function)
         work = _work_of(dept, duties, function)
+        if title in taken:
+            continue
         if title not in line and work >= 0.25 * line_work and _holds_most(dept, duties, function):
             return _joined(_bare(line), title)
     return line
+
+
+def _held_function(inst: Instance, duties: tuple[str, ...], taken: frozenset[str]) -> str | None:
+    """The name of the first function (support, policy, licensing) no other section's name
+    carries, of which these duties are a quarter of their work and most of the department's: 政策法规科,
+    or today's words for it (法制大队)."""
+    dept = inst.dept
+    own = sum(dept.duty(d).workload_fte for d in duties)
+    for function in _NAMED_BY_FUNCTION:
+        title = _function_title(inst, duties, function)
+        work = _work_of(dept, duties, function)
+        if title in taken or work < 0.25 * own or not _holds_most(dept, duties, function):
+            continue
+        if title == SECTION_NAME_BY_FUNCTION[function].removesuffix("科"):
+            return SECTION_NAME_BY_FUNCTION[function]
+        return title + _unit_of_today(dept, [d for d in duties if dept.duty(d).function is function])
+    return None
 
 
 def _function_title(inst: Instance, duties: tuple[str, ...], function: Function) -> str:
@@ -357,6 +391,50 @@ def _joined(*parts: str) -> str:
     if any("和" in p for p in parts):
         return "、".join(parts)
     return f"{'、'.join(parts[:-1])}和{parts[-1]}"
+
+
+def _parts(name: str) -> list[str]:
+    """The lines and function words a proposed name joins: 户政管理和出入境管理科 -> 户政管理,
+    出入境管理. A line with 和 in its own name is not one part, so it is never taken (see
+    ``_unshared``)."""
+    return [p for p in re.split("[和、]", _bare(name)) if p]
+
+
+def _unshared(inst: Instance, raw: list[dict], names: list[str]) -> list[str]:
+    """Names in which each line or function word appears once. Where two sections' names share a
+    part (社会救助和政策法规科 beside 社会救助科; 治安管理和出入境管理科 beside 户政管理和出入境管理科),
+    the section named by that part alone keeps it, else the one holding most of its work; each
+    other section whose name joins several parts is named again without it (区划地名和政策法规科,
+    户政管理科). Why: a planner reads a name as where that work lives, and the 三定 draft would
+    give the same line two homes. Exact duplicates are left to ``_distinct``."""
+    dept = inst.dept
+    lines: dict[str, list[str]] = defaultdict(list)
+    for d in dept.duties:
+        if d.group:
+            lines[_bare(d.group)].append(d.group)
+    titles = {t: f for f, ts in _TITLES.items() for t in ts}
+
+    def work(r: dict, part: str) -> float:
+        return sum(
+            dept.duty(d).workload_fte
+            for d in r["duties"]
+            if dept.duty(d).group in lines.get(part, ())
+            or (part in titles and dept.duty(d).function is titles[part])
+        )
+
+    parts = [_parts(n) for n in names]
+    owner: dict[str, int] = {}
+    for part in {p for ps in parts for p in ps if p in lines or p in titles}:
+        holders = [i for i, ps in enumerate(parts) if part in ps]
+        alone = [i for i in holders if parts[i] == [part]]
+        owner[part] = alone[0] if alone else max(holders, key=lambda i: (work(raw[i], part), -i))
+    out = list(names)
+    for i, ps in enumerate(parts):
+        # every part another section's name keeps, so that the new name takes none of them either
+        taken = frozenset(p for p, o in owner.items() if o != i)
+        if len(ps) > 1 and taken & set(ps):
+            out[i] = _propose_name(inst, raw[i], taken)
+    return out
 
 
 def _distinct(dept: Department, raw: list[dict], names: list[str]) -> list[str]:
