@@ -10,7 +10,7 @@ from builders import duty, person, scenario, section
 from restructure.domain import Function, PlanSection, Scenario, SectionKind
 from restructure.explain import duty_reasons
 from restructure.generate import generate_department
-from restructure.model.extract import _distinct, _propose_name, _unshared
+from restructure.model.extract import _distinct, _name_and_number, _propose_name, _unshared
 from restructure.model.instance import prepare
 from restructure.terms import STAGE_EN, STAGE_ZH
 
@@ -298,8 +298,9 @@ def _names(sc: Scenario, *sections: dict) -> list[str]:
     return _unshared(inst, list(sections), [_propose_name(inst, r) for r in sections])
 
 
-def test_a_line_or_function_word_names_one_section_only():
-    sc = scenario(
+def _relief_and_place_names() -> Scenario:
+    """社会救助科 (D1, D2), 区划地名科 (D3, D5) and an 办公室 with the policy work (D4)."""
+    return scenario(
         [section("S1", "社会救助科"), section("S2", "区划地名科"), section("S3", "办公室")],
         [
             duty("D1", "S1", 1.5, group="社会救助"),
@@ -310,6 +311,10 @@ def test_a_line_or_function_word_names_one_section_only():
         ],
         [person(f"P{i}", f"S{i}", "chief") for i in range(1, 4)],
     )
+
+
+def test_a_line_or_function_word_names_one_section_only():
+    sc = _relief_and_place_names()
     relief = _basic(("D1",), ("S1",))
     mixed = _basic(("D2", "D3", "D4"), ("S2",))
     # alone, the mixed section is named after its largest line and the policy work it holds
@@ -324,6 +329,17 @@ def test_a_line_or_function_word_names_one_section_only():
     assert _names(sc, relief, mixed_new, place_names) == ["社会救助科", "政策法规科", "区划地名科"]
     # without the policy work there is no other name: the shared line stays (``_distinct`` is next)
     assert _names(sc, relief, _basic(("D2",), ())) == ["社会救助科", "社会救助科"]
+
+
+def test_the_plan_s_sections_are_named_with_one_home_per_line():
+    # the same two sections as above, named as a plan names them (ids, overrides and all)
+    sc = _relief_and_place_names()
+    raw = [
+        {**_basic(duties, succ), "slot": k, "staff": (), "chief": None, "deputies": (), "deputy_posts": 0}
+        for k, (duties, succ) in enumerate(((("D1",), ("S1",)), (("D2", "D3", "D4"), ("S2",))))
+    ]
+    named = {s.successor_of: s.name for s in _name_and_number(prepare(sc), raw)}
+    assert named == {("S1",): "社会救助科", ("S2",): "区划地名和政策法规科"}
 
 
 def test_two_joined_names_share_a_line_with_the_section_holding_more_of_it():
