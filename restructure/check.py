@@ -204,14 +204,23 @@ def skill_gaps(dept: Department, secs: Iterable[PlanSection]) -> int:
     return n
 
 
-def cohesion_groups(dept: Department, related: Iterable[Iterable[str]] = ()) -> dict[str, tuple[str, ...]]:
+def cohesion_groups(
+    dept: Department, related: Iterable[Iterable[str]] = (), concentrated: Iterable[str] = ()
+) -> dict[str, tuple[str, ...]]:
     """What cohesion keeps together, name -> duty ids: each business line (a key-task duty
     without one counts with its key task), then each set of related lines the planner named,
-    as one more group. The model and the checker both count from this one list."""
+    as one more group. The model and the checker both count from this one list.
+
+    Duties of a ``concentrated`` function (``rules.single_section``) are left out when the rule
+    gathers two or more: 集中许可 takes a line's licences to the licensing section by design, and
+    counting that as a split made the licensing section swallow whole lines to avoid it
+    (市场监管局 集中许可: 26 other duties beside its 10 licences)."""
+    of_function = Counter(d.function.value for d in dept.duties)
+    away = {f for f in concentrated if of_function[f] >= 2}
     out: dict[str, list[str]] = defaultdict(list)
     for d in dept.duties:
         g = d.group or (f"key_task:{d.key_task}" if d.key_task else None)
-        if g:
+        if g and d.function.value not in away:
             out[g].append(d.id)
     lines = {g: tuple(ids) for g, ids in out.items()}
     for names in related:
@@ -241,7 +250,9 @@ def soft_terms(
     k = compute_kpis(dept, secs)
     sec_of = {did: s.id for s in secs for did in s.duties}
     related = scenario.objective.related_groups if scenario is not None else ()
-    held = [{sec_of[d] for d in duties if d in sec_of} for duties in cohesion_groups(dept, related).values()]
+    concentrated = scenario.rules.single_section if scenario is not None else ()
+    groups = cohesion_groups(dept, related, concentrated)
+    held = [{sec_of[d] for d in duties if d in sec_of} for duties in groups.values()]
     return {
         "balance": round(balance, 4),
         "cohesion": sum(len(v) - 1 for v in held if v),

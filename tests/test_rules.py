@@ -476,6 +476,44 @@ def test_related_business_lines_decide_which_sections_merge():
     assert both.name == "A和B科"  # named after both related lines it joins
 
 
+def test_licences_taken_to_the_licensing_section_do_not_split_their_line():
+    # one merge is needed and 集中许可 takes 乙科's licence D3 to wherever D1 goes. Counted as a
+    # split of line B, that made the licensing section swallow all of B (B和行政许可科, with 丙科
+    # short of work); not counted, 丙科 joins 甲科 and B's other duty stays in 乙科 (balance 2 against 3)
+    secs = [section("S1", "甲科"), section("S2", "乙科"), section("S3", "丙科")]
+    duties = [
+        duty("D1", "S1", 1.0, function="licensing", group="A"),
+        duty("D2", "S1", 1.0, group="A"),
+        duty("D3", "S2", 1.0, function="licensing", group="B"),
+        duty("D4", "S2", 1.6, group="B"),
+        duty("D5", "S3", 0.4, group="C"),
+        duty("D6", "S3", 1.0, group="C"),
+    ]
+    staff = staff_for("S1", 2) + staff_for("S2", 2) + staff_for("S3", 2)
+    rules = Rules(
+        **{
+            **LOOSE,
+            "single_section": ("licensing",),
+            "max_basic_sections": 2,
+            "max_dynamic_sections": 0,
+            "keep_leadership_posts": False,
+        }
+    )
+    sc = scenario(secs, duties, staff, rules=rules)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    licensing = next(s for s in plan.sections if "D1" in s.duties)
+    assert "D3" in licensing.duties and "D4" not in licensing.duties
+    assert set(licensing.successor_of) == {"S1", "S3"}
+    assert plan.term_units["cohesion"] == 0
+    # the same plan without 集中许可 counts line B as split, and the model scores it as the checker
+    uncounted = with_rules(sc, single_section=())
+    assert soft_terms(uncounted.department, plan.sections, uncounted)["cohesion"] == 1
+    inst = prepare(uncounted)
+    scored, _ = evaluate(build(inst), hints.from_plan(inst, plan))
+    assert scored["terms"]["cohesion"] == 1
+
+
 @pytest.mark.parametrize(("policy_fte", "name"), [(1.2, "行政许可和政策法规科"), (0.8, "行政许可科")])
 def test_a_merged_function_section_is_named_after_both_functions_when_both_are_large(policy_fte, name):
     secs = [section("S1", "审批科"), section("S2", "法规科"), section("S3", "业务科")]

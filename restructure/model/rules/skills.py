@@ -14,8 +14,11 @@ from restructure.model.variables import Guard, Penalty, Vars
 
 def groups(inst: Instance) -> dict[str, list[int]]:
     """group -> duty indices, the same list the checker counts (``check.cohesion_groups``)."""
-    related = inst.scenario.objective.related_groups
-    return {g: [inst.duty_index[d] for d in ids] for g, ids in cohesion_groups(inst.dept, related).items()}
+    related, concentrated = inst.scenario.objective.related_groups, inst.rules.single_section
+    return {
+        g: [inst.duty_index[d] for d in ids]
+        for g, ids in cohesion_groups(inst.dept, related, concentrated).items()
+    }
 
 
 def define(inst: Instance, m: cp_model.CpModel, v: Vars, guard: Guard) -> list[Penalty]:
