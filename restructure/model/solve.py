@@ -362,7 +362,7 @@ SIDE_SECTIONS_SHARE = 0.5
 # On the clock, a labelled model below SIDE_BY_SIDE_MIN_CELLS ends its section neighbourhoods
 # once they have stalled (``neighbourhoods.improve``'s ``stalled_after_s``, this share of their
 # budget) and hands what is left to the bound phase. 住建局 (1,800-1,900 pairs), 10 s, seeds 0
-# and 1: 9+X proven in 6.0 / 6.0 s (without: 9.1 / 8.4 s), 内设机构个数不变 in 7.7 / 7.0 s (9.6 s /
+# and 1: 9+X proven in 5.8 / 6.1 s (without: 9.1 / 8.4 s), 内设机构个数不变 in 7.2 / 8.2 s (9.6 s /
 # not proven, 62 (55)). Where proofs are out of reach the plans lose by it: 公安局 9+X at 30 s
 # 100 -> 105 (share 0.5, all sizes), and the reproducible city batch (10 units, seed 0) 2,864 ->
 # 2,877 with this criterion but in reproducible mode, no proof gained; so larger models and
