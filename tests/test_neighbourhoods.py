@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import pytest
 from builders import duty, scenario, section, staff_for
 
 from restructure.bench.run import generated
@@ -250,3 +251,46 @@ def test_stalled_neighbourhoods_reopen_a_section_the_plan_closed():
     inst, bm, start, slot = _merged_start(sc, "S1")
     stalled = improve(bm, settings, start, time_limit_s=30.0, stalled_after_s=0.3)
     assert stalled.values["objective"] == 0 and stalled.tries < runs[True].tries
+
+
+def test_stalled_neighbourhoods_hand_what_they_left_to_the_bound_phase(monkeypatch):
+    """``_phases`` with ``stall``: the neighbourhoods may end once stalled, and the bound phase
+    runs for its own share plus what they did not use (住建局 is proven within 10 s that way)."""
+    from restructure.domain import Status
+    from restructure.model import solve as solve_module
+    from restructure.model.neighbourhoods import Improved
+
+    asked: dict[str, object] = {}
+
+    def stalled_improve(bm, settings, best, *, time_limit_s, stalled_after_s=None, **kw):
+        asked["sections"] = (time_limit_s, stalled_after_s)
+        return Improved(values=best, tries=5, improvements=0, seconds=1.5)
+
+    def bound_run(bm, settings, *, time_limit_s, bound_only=False, **kw):
+        asked["bound"] = (time_limit_s, bound_only)
+        raw = solve_module.RawSolution(Status.FEASIBLE, None, 40.0, time_limit_s, None, None)
+        return raw, None
+
+    monkeypatch.setattr(solve_module.neighbourhoods, "improve", stalled_improve)
+    monkeypatch.setattr(solve_module, "run", bound_run)
+    settings = SolverSettings(time_limit_s=10, seed=0, workers=2)
+    phases = solve_module.LABELLED_PHASES  # sections 0.45, bound 0.55
+
+    def phased(stall):
+        return solve_module._phases(
+            None,
+            settings,
+            {"objective": 50.0},
+            phases,
+            time_limit_s=10,
+            on_progress=None,
+            stop=None,
+            stall=stall,
+        )
+
+    out = phased(0.3)
+    assert asked["sections"] == pytest.approx((4.5, 1.35))
+    assert asked["bound"] == (pytest.approx(5.5 + 3.0), True)
+    assert out.bound == 40.0 and out.best == {"objective": 50.0}
+    phased(None)
+    assert asked["sections"] == (4.5, None)  # without a stall the neighbourhoods may use it all
