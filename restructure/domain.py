@@ -452,6 +452,9 @@ class Explanation:
     duty_reasons: Mapping[DutyId, tuple[str, str]] = doc(
         "duty -> (zh, en) reason for its section", default_factory=dict
     )
+    staff_reasons: Mapping[StaffId, tuple[str, str]] = doc(
+        "person -> (zh, en) reason for their section (人随事走; added)", default_factory=dict
+    )
     note_zh: str = doc("a summary sentence, Chinese", default="")
     note_en: str = doc("a summary sentence, English", default="")
 

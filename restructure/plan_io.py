@@ -26,6 +26,7 @@ from restructure.domain import (
     SolverInfo,
     Status,
 )
+from restructure.reasons import staff_reasons
 
 FORMAT_VERSION = 1
 
@@ -69,6 +70,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "relaxations": list(ex.relaxations),
             "binding": [_finding_to_dict(f) for f in ex.binding],
             "duty_reasons": {k: {"zh": v[0], "en": v[1]} for k, v in ex.duty_reasons.items()},
+            "staff_reasons": {k: {"zh": v[0], "en": v[1]} for k, v in ex.staff_reasons.items()},
             "note_zh": ex.note_zh,
             "note_en": ex.note_en,
         },
@@ -148,6 +150,7 @@ def plan_from_dict(d: Mapping[str, Any]) -> Plan:
             relaxations=tuple(ex.get("relaxations", ())),
             binding=tuple(_finding_from_dict(f) for f in ex.get("binding", ())),
             duty_reasons={k: (v["zh"], v["en"]) for k, v in (ex.get("duty_reasons") or {}).items()},
+            staff_reasons={k: (v["zh"], v["en"]) for k, v in (ex.get("staff_reasons") or {}).items()},
             note_zh=ex.get("note_zh", ""),
             note_en=ex.get("note_en", ""),
         ),
@@ -209,6 +212,10 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
     today_names = {s.id: s.name for s in department.sections}
     plan_names = {s.id: s.name for s in plan.sections}
     reasons = plan.explanation.duty_reasons
+    # a plan.json written before staff reasons existed gets them from the data and the plan
+    why = plan.explanation.staff_reasons or (
+        staff_reasons(department, plan.sections) if plan.sections else {}
+    )
     # Names beside the codes: a planner reads names, a round trip reads codes.
     person_names = {p.id: p.name or "" for p in department.staff}
     task_names = {k.id: k.name for k in department.key_tasks}
@@ -289,6 +296,8 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
                 "post": post,
                 "moved": moved,
                 "post_changed": post != p.rank.value,
+                "reason_zh": why.get(p.id, ("", ""))[0],
+                "reason_en": why.get(p.id, ("", ""))[1],
             }
         )
     _add_extra_columns(duties, department.duties)

@@ -40,6 +40,7 @@ from restructure.model import hints
 from restructure.model.build import build
 from restructure.model.instance import Layout, prepare
 from restructure.model.solve import Progress, ProgressRelay, RawSolution, StopSignal, add_hint, run, search
+from restructure.reasons import staff_reasons
 from restructure.terms import head_titles
 
 
@@ -147,6 +148,7 @@ def solve(
     ex = Explanation(
         binding=binding,
         duty_reasons=duty_reasons(inst, sections),
+        staff_reasons=staff_reasons(scenario.department, sections),
         note_zh=_summary_zh(scenario, sections, kpis, raw.status),
         note_en=_summary_en(scenario, sections, kpis, raw.status),
     )

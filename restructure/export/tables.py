@@ -82,6 +82,8 @@ HEADERS: dict[str, dict[str, tuple[str, str]]] = {
         "post": ("新岗位", "Post in plan"),
         "moved": ("是否调整科室", "Moved"),
         "post_changed": ("职务是否变化", "Post changed"),
+        "reason_zh": ("理由", "Reason (zh)"),
+        "reason_en": ("理由（英文）", "Reason"),
     },
     "changes": {
         "kind": ("类型", "Kind"),
@@ -166,6 +168,7 @@ NAMED_CODES: dict[str, dict[str, str]] = {
 # for people shows the one in its language.
 BILINGUAL: dict[str, tuple[str, str]] = {
     "duties": ("reason_zh", "reason_en"),
+    "staff": ("reason_zh", "reason_en"),
     "changes": ("detail_zh", "detail_en"),
     "checks": ("message_zh", "message_en"),
 }
