@@ -26,7 +26,7 @@ from restructure.domain import (
     SolverInfo,
     Status,
 )
-from restructure.reasons import staff_reasons
+from restructure.reasons import reasons_of
 
 FORMAT_VERSION = 1
 
@@ -212,10 +212,7 @@ def plan_tables(plan: Plan, department: Department) -> dict[str, list[dict[str, 
     today_names = {s.id: s.name for s in department.sections}
     plan_names = {s.id: s.name for s in plan.sections}
     reasons = plan.explanation.duty_reasons
-    # a plan.json written before staff reasons existed gets them from the data and the plan
-    why = plan.explanation.staff_reasons or (
-        staff_reasons(department, plan.sections) if plan.sections else {}
-    )
+    why = reasons_of(plan, department)
     # Names beside the codes: a planner reads names, a round trip reads codes.
     person_names = {p.id: p.name or "" for p in department.staff}
     task_names = {k.id: k.name for k in department.key_tasks}

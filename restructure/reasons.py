@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from restructure.domain import Department, Person, PlanSection, Rank, SectionKind
+from restructure.domain import Department, Person, Plan, PlanSection, Rank, SectionKind
 from restructure.terms import head_titles
 
 
@@ -42,6 +42,13 @@ def staff_reasons(dept: Department, sections: Sequence[PlanSection]) -> dict[str
                 zh, en = f"{zh}，改任{title}", f"{en}, now {_POST_EN[post]}"
             out[person.id] = zh, en
     return out
+
+
+def reasons_of(plan: Plan, dept: Department) -> dict[str, tuple[str, str]]:
+    """The plan's staff reasons; a plan.json written before they existed gets them computed."""
+    if plan.explanation.staff_reasons or not plan.sections:
+        return dict(plan.explanation.staff_reasons)
+    return staff_reasons(dept, plan.sections)
 
 
 _POST_EN = {Rank.CHIEF: "section chief", Rank.DEPUTY: "deputy chief", Rank.STAFF: "staff"}

@@ -263,7 +263,19 @@ def test_pseudonymised_exports_hold_no_real_name_anywhere(tmp_path, dept, plan):
 
 
 def test_plain_export_keeps_names(dept, plan):
-    assert "杨帆由登记注册科调至营商环境优化专班" in markdown_text(plan, dept)
+    assert "| P006 | 杨帆 | 登记注册科 | 营商环境优化专班 | 调任「营商环境优化专班」科长 |" in markdown_text(
+        plan, dept
+    )
+
+
+def test_a_staff_move_in_the_draft_says_why(dept, plan):
+    # from and to have their own columns; the detail is the person's reason (人随事走)
+    text = markdown_text(plan, dept)
+    assert (
+        "| P007 | 赵敏 | 登记注册科 | 营商环境优化专班 | 人随事走：「登记注册科」有1项职责划入「营商环境优化专班」 |"
+        in text
+    )
+    assert "赵敏由登记注册科调至" not in text
 
 
 def test_infeasible_plan_exports_an_honest_draft(tmp_path, dept):

@@ -19,6 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 from restructure.domain import Department, Establishment, Function, Plan, PlanSection, SectionKind
 from restructure.export.tables import make_redactor, value_label
 from restructure.plan_io import plan_tables
+from restructure.reasons import reasons_of
 from restructure.terms import STATUS, head_titles
 
 DIGITS_ZH = "零一二三四五六七八九"
@@ -289,6 +290,8 @@ def _annex_blocks(plan: Plan, department: Department, zh: bool) -> list[Block]:
         if zh
         else ("No.", "Kind", "Item", "Name", "From", "To", "Detail")
     )
+    # a staff move's from and to are in their own columns: its detail says why (人随事走)
+    why = reasons_of(plan, department)
     rows = tuple(
         (
             str(i),
@@ -297,7 +300,9 @@ def _annex_blocks(plan: Plan, department: Department, zh: bool) -> list[Block]:
             c.name,
             today.get(c.from_section or "", c.from_section or ""),
             planned.get(c.to_section or "", c.to_section or ""),
-            c.detail_zh if zh else c.detail_en,
+            why[c.item][not zh]
+            if c.kind == "staff_move" and c.item in why
+            else (c.detail_zh if zh else c.detail_en),
         )
         for i, c in enumerate(plan.changes, start=1)
     )
