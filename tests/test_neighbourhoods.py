@@ -11,10 +11,11 @@ from builders import duty, scenario, section, staff_for
 
 from restructure.bench.run import generated
 from restructure.check import check_sections, soft_terms
-from restructure.domain import SolverSettings, weights_dict
+from restructure.domain import SolverSettings, Status, weights_dict
+from restructure.model import solve as solve_module
 from restructure.model.build import build
 from restructure.model.instance import prepare
-from restructure.model.neighbourhoods import improve, neighbourhood
+from restructure.model.neighbourhoods import Improved, improve, neighbourhood
 from restructure.model.variables import POINTS, coefficient
 from restructure.planning import extract_sections
 
@@ -256,10 +257,6 @@ def test_stalled_neighbourhoods_reopen_a_section_the_plan_closed():
 def test_stalled_neighbourhoods_hand_what_they_left_to_the_bound_phase(monkeypatch):
     """``_phases`` with ``stall``: the neighbourhoods may end once stalled, and the bound phase
     runs for its own share plus what they did not use (住建局 is proven within 10 s that way)."""
-    from restructure.domain import Status
-    from restructure.model import solve as solve_module
-    from restructure.model.neighbourhoods import Improved
-
     asked: dict[str, object] = {}
 
     def stalled_improve(bm, settings, best, *, time_limit_s, stalled_after_s=None, **kw):
