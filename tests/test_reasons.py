@@ -56,8 +56,7 @@ def _department():
 
 
 def test_each_person_is_told_why_they_sit_where_the_plan_puts_them():
-    sc = _department()
-    dept = sc.department
+    dept = _department().department
     sections = [
         # 甲科 continues, takes 乙科's D2 (and P5 with it) and 丙科's D5; 丙科 is set up no more
         _plan_section("K01", "甲科", "basic", ["D1", "D2", "D5"], ["P1", "P2", "P5", "P7"], dept,
@@ -86,8 +85,7 @@ def test_each_person_is_told_why_they_sit_where_the_plan_puts_them():
 
 
 def test_a_person_whose_section_closes_without_duties_following_is_told_so():
-    sc = _department()
-    dept = sc.department
+    dept = _department().department
     sections = [
         _plan_section("K01", "甲科", "basic", ["D1", "D5", "D6"], ["P1", "P2", "P3", "P8"], dept,
                       successor_of=["S1"], chief="P1"),
