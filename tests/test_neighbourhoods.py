@@ -4,6 +4,7 @@ the plan gets strictly better and keeps every rule."""
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import replace
 
 import pytest
@@ -40,6 +41,41 @@ def test_the_neighbourhood_of_a_section_is_the_one_sharing_its_business_line():
         assert neighbourhood(values, 0, 2, inst, random.Random(seed)) == {0, 2}
     chosen = neighbourhood(values, 1, 3, inst, random.Random(0))
     assert 1 in chosen and len(chosen) == 3 and chosen <= {0, 1, 2, 3}
+
+
+def test_a_support_section_neighbours_where_the_policy_work_went():
+    """政策法规科 merged into a business section shares no line with 综合保障科, yet whether that
+    work belongs with 综合保障 is the question a neighbourhood of 综合保障 must be able to ask."""
+    secs = [section(s) for s in ("S1", "S2", "S3", "S4")]
+    duties = [
+        duty("D1", "S1", function="support"),
+        duty("D2", "S2", function="policy", fte=0.5),
+        duty("D3", "S2", group="乙"),
+        duty("D4", "S3", group="丙"),
+        duty("D5", "S4", group="丁"),
+    ]
+    staff = [p for s in ("S1", "S2", "S3", "S4") for p in staff_for(s, 1)]
+    inst = prepare(scenario(secs, duties, staff))
+    K = inst.n_slots
+    home = [0, 1, 1, 2, 3]  # D2 (policy) and D3 (line 乙) share slot 1
+    values = {
+        "x": [[int(k == h) for k in range(K)] for h in home],
+        "active": [int(k < 4) for k in range(K)],
+    }
+    for seed in range(5):
+        assert neighbourhood(values, 0, 2, inst, random.Random(seed), nonbusiness_too=True) == {0, 1}
+
+    def picks(anchor: int, nonbusiness_too: bool) -> set[frozenset[int]]:
+        return {
+            frozenset(
+                neighbourhood(values, anchor, 2, inst, random.Random(s), nonbusiness_too=nonbusiness_too)
+            )
+            for s in range(10)
+        }
+
+    # before the search stalls, and for a business section, the partner is the draw's
+    assert len(picks(0, nonbusiness_too=False)) > 1
+    assert len(picks(2, nonbusiness_too=True)) > 1
 
 
 def _worst_start(sc):
@@ -291,3 +327,67 @@ def test_stalled_neighbourhoods_hand_what_they_left_to_the_bound_phase(monkeypat
     assert out.bound == 40.0 and out.best == {"objective": 50.0}
     phased(None)
     assert asked["sections"] == (4.5, None)  # without a stall the neighbourhoods may use it all
+
+
+class _Stoppable:
+    """Stands in for a CP-SAT solver on a StopSignal: ``stopped`` is set when the signal fires."""
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+
+    def stop_search(self) -> None:
+        self.stopped.set()
+
+
+def test_the_bound_search_starts_again_from_a_plan_near_its_bound(monkeypatch):
+    """Side by side, the bound search prunes with the plan it started from (80). When the plan
+    side finds 75 and the bound is 73 (within RESTART_GAP), the bound search starts again from
+    75, the plan side ends, and the proof of 75 is the solve's result."""
+    secs = [section(s) for s in ("S1", "S2")]
+    sc = scenario(
+        secs, [duty("D1", "S1"), duty("D2", "S2")], [p for s in ("S1", "S2") for p in staff_for(s, 1)]
+    )
+    bm = build(prepare(sc), leave_out=frozenset({"structure"}))
+    bound_reported = threading.Event()
+    started_from: list[float] = []
+    restart_hints: list[list[int]] = []
+
+    def bound_run(side_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective):
+        assert bound_only
+        started_from.append(known_objective)
+        restart_hints.append(list(side_bm.model.proto.solution_hint.values))
+        if len(started_from) == 1:
+            solver = _Stoppable()
+            stop.attach(solver)
+            on_progress(solve_module.Progress(0.5, known_objective, 73.0, 0, new_plan=False))
+            bound_reported.set()
+            assert solver.stopped.wait(5), "the first bound search was never stopped"
+            stop.detach(solver)
+            return solve_module.RawSolution(Status.FEASIBLE, None, 73.0, 1.0, None, None), None
+        return solve_module.RawSolution(Status.OPTIMAL, None, known_objective, 1.0, None, None), None
+
+    def plan_side(bm, settings, best, *, time_limit_s, stop, on_plan):
+        assert bound_reported.wait(5)
+        bm.hint_solution(list(range(len(bm.model.proto.variables))))  # "the plan of 75", as a hint
+        solver = _Stoppable()
+        stop.attach(solver)
+        on_plan(solve_module.Progress(0.0, 75.0, 0.0, 1))
+        assert solver.stopped.is_set(), "the plan side kept running beside the restarted proof"
+        stop.detach(solver)
+        return solve_module._Phased({**best, "objective": 75.0}, None, Status.FEASIBLE, 1.0, 1)
+
+    monkeypatch.setattr(solve_module, "run", bound_run)
+    settings = SolverSettings(time_limit_s=10, seed=0, workers=2)
+    out = solve_module._side_by_side(
+        bm,
+        settings,
+        {"objective": 80.0},
+        plan_side,
+        time_limit_s=10,
+        on_progress=None,
+        stop=None,
+        restarts=True,
+    )
+    assert started_from == [80.0, 75.0]
+    assert restart_hints[1] == list(range(len(bm.model.proto.variables)))
+    assert out.status is Status.OPTIMAL and out.objective == 75.0 and out.bound == 75.0

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from restructure.domain import SolverSettings
+from restructure.domain import NONBUSINESS_FUNCTIONS, SolverSettings
 from restructure.model.build import BuiltModel
 from restructure.model.variables import POINTS
 
@@ -46,16 +46,28 @@ class Improved:
     seconds: float
 
 
-def neighbourhood(values: dict, anchor: int, size: int, inst, rng: random.Random) -> set[int]:
-    """The anchor and up to ``size - 1`` sections most related to it, with some chance."""
+def neighbourhood(
+    values: dict, anchor: int, size: int, inst, rng: random.Random, *, nonbusiness_too: bool = False
+) -> set[int]:
+    """The anchor and up to ``size - 1`` sections most related to it, with some chance.
+
+    With ``nonbusiness_too``, a non-business anchor (mostly support or policy work) is also
+    related to wherever such work sits: 政策法规 merged into a business section may belong
+    with 综合保障 instead, though the two share no line and no section of today."""
     slot_of = [row.index(1) for row in values["x"]]
     mine = [i for i, k in enumerate(slot_of) if k == anchor]
     groups = {inst.duties[i].group for i in mine if inst.duties[i].group}
     today = {inst.duties[i].current_section for i in mine}
+    own_nonbusiness = sum(inst.work[i] for i in mine if inst.duties[i].function in NONBUSINESS_FUNCTIONS)
+    nonbusiness = nonbusiness_too and 2 * own_nonbusiness > sum(inst.work[i] for i in mine)
     affinity: Counter = Counter()
     for i, k in enumerate(slot_of):
         d = inst.duties[i]
-        if k != anchor and (d.group in groups or d.current_section in today):
+        if k != anchor and (
+            d.group in groups
+            or d.current_section in today
+            or (nonbusiness and d.function in NONBUSINESS_FUNCTIONS)
+        ):
             affinity[k] += 1
     ranked = [k for k, _ in sorted(affinity.items(), key=lambda kv: (-kv[1], kv[0]))][: 2 * (size - 1)]
     rng.shuffle(ranked)
@@ -165,7 +177,9 @@ def improve(
         if limit < 0.05:
             break
         tries += 1
-        free = neighbourhood(best, rng.choice(active), min(size, len(active)), inst, rng)
+        free = neighbourhood(
+            best, rng.choice(active), min(size, len(active)), inst, rng, nonbusiness_too=reopening
+        )
         if reopening:
             free |= closed_slots(best, free, inst)
         m = _fixed_outside(bm, best, free)  # the copy carries the model's hint: the best plan

@@ -368,6 +368,16 @@ SIDE_SECTIONS_SHARE = 0.5
 # 2,877 with this criterion but in reproducible mode, no proof gained; so larger models and
 # reproducible runs keep the whole share.
 SECTIONS_STALL = 0.3
+# Side by side, the bound search prunes with the plan it started from, and no better plan can be
+# handed to it while it runs. So when the plan side finds a plan within RESTART_GAP points of
+# the best bound (a proof in reach), in the first RESTART_SHARE of the time, the bound search
+# starts again from that plan and the plan side ends (it could gain RESTART_GAP points at most),
+# leaving both cores to the proof. 市场监管局 9+X at 10 s, seeds 0-3: the 75-point optimum comes
+# at 4-6 s; from it the proof needs 4.2-5.4 s of both cores (fixed beside max_lp). Proven in 9.5
+# and 9.0 s in seeds 1 and 3 (none of four before). A restart costs the root LP again, so a
+# plan far from the bound (自然资源局: 8 points and more) never triggers one.
+RESTART_SHARE = 0.6
+RESTART_GAP = 2.0
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
 # against default_lp + max_lp (2 workers, seed 0): 4 s bound-only runs 19 -> 23 (市场监管局 个数不变),
@@ -383,12 +393,16 @@ BOUND_SUBSOLVERS = (
 )
 # The labelled layout's bound phase with two or more workers: CP-SAT's fixed search on the
 # order of ``Vars.structure_decisions`` (the LP at level 2; at the default level it did not
-# finish) beside lb_tree_search. Whole 30 s solves, seed 0, 2 workers: 住建局 proven in 23 s (9+X)
-# and 25 s (内设机构个数不变), where max_lp beside lb_tree_search ended at 58 of 69 and 65 of 78
-# (that proof took 89 s); the other five labelled scenarios kept their bounds (56, 56, 81, 42,
-# 43 against 56, 56, 81, 43, 43) and plans. Beside max_lp instead the proofs came as fast, but
-# those bounds fell by 1-2 points.
-LABELLED_BOUND_SUBSOLVERS = ("fixed", "lb_tree_search")
+# finish) beside max_lp. The fixed search proves 住建局 and 自然资源局; max_lp proves 市场监管局.
+# Bound-only from the optimum, seeds 0-2, seconds to the proof (stop 35):
+#   市场监管局 9+X        fixed + lb_tree_search 9.8 / 6.2 / 15.8   fixed + max_lp 4.4 / 4.7 / 5.4
+#   住建局 9+X            4.1 / 3.9 / 4.0                          4.3 / 3.9 / 4.0
+#   住建局 内设机构个数不变  5.2 / 5.4 / 5.4                          4.8 / 5.5 / 5.3
+#   自然资源局 9+X        8.9 / 9.0 / 8.8                          9.3 / 9.1 / 8.2
+#   自然资源局 个数不变     16.3 / 14.0 / 13.5                       12.6 / 14.1 / 15.7
+# (max_lp beside lb_tree_search, without fixed, did not prove 住建局 内设机构个数不变 in 30 s.)
+# Whole 10 s solves of the seven labelled scenarios x seeds 0, 1: the same plans and bounds.
+LABELLED_BOUND_SUBSOLVERS = ("fixed", "max_lp")
 SMALL_MODEL = 600
 LABELLED_ROOT_LP_ITERATIONS = 20_000
 
@@ -423,6 +437,7 @@ def search(
             time_limit_s=time_limit_s,
             on_progress=on_progress,
             stop=stop,
+            restarts=True,
         )
     if not labelled and large_side_by_side(settings, size):
         return _side_by_side(
@@ -580,7 +595,8 @@ def _neighbourhoods_until_stalled(
     bm: BuiltModel, settings: SolverSettings, best: dict, *, time_limit_s: float, stop, on_plan
 ) -> _Phased:
     """The labelled layout's plan side: section neighbourhoods until they stall
-    (``SIDE_SECTIONS_SHARE``)."""
+    (``SIDE_SECTIONS_SHARE``). Each better plan is hinted to ``bm.model`` before it is reported,
+    so the bound search can start again from it (``_side_by_side``'s ``restarts``)."""
     out = neighbourhoods.improve(
         bm,
         settings,
@@ -621,38 +637,87 @@ def _side_by_side(
     time_limit_s: float,
     on_progress: Callable[[Progress], None] | None,
     stop: StopSignal | None,
+    restarts: bool = False,
 ) -> RawSolution:
     """The bound search (the bound phase's workers, on a copy of the model) for the whole time on a
     thread of its own, and ``plan_side`` (one worker) on this one. Both end when the bound meets
-    the best plan of either. Never ends worse than ``best``."""
+    the best plan of either. Never ends worse than ``best``.
+
+    With ``restarts`` the bound search may start again from a plan of the plan side (see
+    ``RESTART_GAP``); the plan side must then hint ``bm.model`` with each plan it reports."""
     started = time.perf_counter()
     own = StopSignal() if stop is None else stop.child()  # a proof ends the plan side early
     side_bm = replace(bm, model=bm.model.clone())  # the plan side re-hints bm.model meanwhile
     results: list[RawSolution] = []
     errors: list[BaseException] = []
-    best_so_far = [best["objective"]]  # the best plan of either side, for a bound to meet
+    lock = threading.Lock()
+    # what both sides know, under the lock: the best plan and bound of either, the plan the bound
+    # search started from, its stop signal, the plan side's latest plan and a plan to start again from
+    shared = {
+        "best": best["objective"],
+        "bound": 0.0,
+        "start": best["objective"],
+        "stop": own.child(),
+        "latest": None,
+        "restart": None,
+    }
+    plan_stop = own.child()
+    restart_until = started + RESTART_SHARE * time_limit_s
 
     def on_report(p: Progress) -> None:
         # A search's own figure may score its plan loosely (``_tight``): never below the true one,
         # so a bound that meets it meets the plan too.
-        best_so_far[0] = min(best_so_far[0], p.objective)
+        with lock:
+            shared["best"] = min(shared["best"], p.objective)
+            shared["bound"] = best_bound = max(shared["bound"], p.bound)
+            proven = best_bound >= shared["best"] - 1e-9
+            restart = _restart_due(shared, restart_until)
+            if restart is not None:
+                shared["restart"], shared["start"] = restart
+                current = shared["stop"]
         if on_progress is not None:
-            on_progress(replace(p, seconds=time.perf_counter() - started))
-        if p.bound >= best_so_far[0] - 1e-9:
+            on_progress(replace(p, seconds=time.perf_counter() - started, bound=best_bound))
+        if proven:
             own.stop()  # the best plan on either side is proven: both can end
+        elif restart is not None:
+            current.stop()  # the bound search starts again from the plan side's plan
+            plan_stop.stop()  # and has both cores: the plan side can gain RESTART_GAP at most
+
+    def on_plan(p: Progress) -> None:
+        if restarts:
+            with lock:
+                # the plan side has just hinted bm.model with this plan, on this thread
+                shared["latest"] = (p.objective, list(bm.model.proto.solution_hint.values))
+        on_report(p)
 
     def bound_side() -> None:
         try:
-            raw, _ = run(
-                side_bm,
-                settings,
-                time_limit_s=time_limit_s,
-                on_progress=on_report,
-                stop=own,
-                bound_only=True,
-                known_objective=best["objective"],
-            )
-            results.append(raw)
+            while True:
+                with lock:
+                    signal, known = shared["stop"], shared["start"]
+                left = time_limit_s - (time.perf_counter() - started)
+                raw, _ = run(
+                    side_bm,
+                    settings,
+                    time_limit_s=max(0.05, left),
+                    on_progress=on_report,
+                    stop=signal,
+                    bound_only=True,
+                    known_objective=known,
+                )
+                results.append(raw)
+                with lock:
+                    again = (
+                        shared["restart"] is not None
+                        and not own.is_set()
+                        and raw.status is not Status.OPTIMAL
+                    )
+                    if again:
+                        side_bm.hint_solution(shared["restart"])
+                        shared["restart"], shared["stop"] = None, own.child()
+                own.forget(signal)
+                if not again or time.perf_counter() - started >= time_limit_s:
+                    break
         except BaseException as error:  # raised again on the caller's thread
             errors.append(error)
             own.stop()
@@ -661,8 +726,9 @@ def _side_by_side(
     thread.start()
     try:
         planned = plan_side(
-            bm, replace(settings, workers=1), best, time_limit_s=time_limit_s, stop=own, on_plan=on_report
+            bm, replace(settings, workers=1), best, time_limit_s=time_limit_s, stop=plan_stop, on_plan=on_plan
         )
+        own.forget(plan_stop)
         if planned.status is Status.OPTIMAL:
             own.stop()  # the plan side's own search proved its plan: the bound search can end
     finally:
@@ -671,15 +737,17 @@ def _side_by_side(
             stop.forget(own)
     if errors:
         raise errors[0]
-    raw, best = results[0], planned.best
-    if raw.values is not None and raw.objective is not None:
+    best = planned.best
+    for raw in results:  # every run of the bound side (one unless it started again)
+        if raw.values is None or raw.objective is None:
+            continue
         found, every = {**raw.values, "objective": raw.objective}, raw.every_value
         if raw.status is not Status.OPTIMAL:
             found, every = _tight(bm, found, every)
         if found["objective"] < best["objective"] - 1e-9:
             best = found
             bm.hint_solution(every)
-    bounds = [b for b in (raw.bound, planned.bound) if b is not None]
+    bounds = [b for b in (*(r.bound for r in results), planned.bound) if b is not None]
     bound = max(bounds) if bounds else None
     proven = planned.status is Status.OPTIMAL or (bound is not None and bound >= best["objective"] - 1e-9)
     if proven and on_progress is not None:
@@ -692,8 +760,22 @@ def _side_by_side(
         seconds=time.perf_counter() - started,
         first_solution_s=0.0,
         values=best,
-        solutions=planned.solutions + raw.solutions,
+        solutions=planned.solutions + sum(r.solutions for r in results),
     )
+
+
+def _restart_due(shared: dict, until: float) -> tuple[list[int], float] | None:
+    """The plan side's latest plan and its objective, when the bound search should start again
+    from it: it is better than the plan that search started from, within ``RESTART_GAP`` points
+    of the best bound (a proof in reach), and it is early enough (``RESTART_SHARE``)."""
+    latest = shared["latest"]
+    if latest is None or shared["restart"] is not None or time.perf_counter() >= until:
+        return None
+    objective, values = latest
+    near = shared["bound"] > 0 and objective - shared["bound"] <= RESTART_GAP + 1e-9
+    if near and objective < shared["start"] - 1e-9:
+        return values, objective
+    return None
 
 
 def _tight(bm: BuiltModel, found: dict, every: list[int] | None) -> tuple[dict, list[int] | None]:
