@@ -16,6 +16,8 @@ sub-solve and shrinks after a timed-out one.
 Freeing open sections alone can only keep or deepen today's merges. So once the search stalls,
 a neighbourhood also frees the closed sections of today whose duties it holds: 市场监管局 9+X's
 optimum keeps 登记注册科 open where a plan that merged 政策法规科 into it is stuck one point above.
+From then on a non-business anchor is also related to the sections holding support or policy
+work: 综合保障科 and 登记注册和政策法规科 share no line, yet that move is between the two.
 """
 
 from __future__ import annotations
