@@ -21,21 +21,28 @@ from restructure.model.variables import POINTS, coefficient
 from restructure.planning import extract_sections
 
 
+def _four_sections_placed(duties, home: list[int]):
+    """Sections S1-S4 with one person each, and a plan of the four open slots that puts duty i
+    in slot ``home[i]``: the instance and the plan's values, as ``neighbourhood`` reads them."""
+    names = ("S1", "S2", "S3", "S4")
+    staff = [p for s in names for p in staff_for(s, 1)]
+    inst = prepare(scenario([section(s) for s in names], duties, staff))
+    K = inst.n_slots
+    values = {
+        "x": [[int(k == h) for k in range(K)] for h in home],
+        "active": [int(k < 4) for k in range(K)],
+    }
+    return inst, values
+
+
 def test_the_neighbourhood_of_a_section_is_the_one_sharing_its_business_line():
-    secs = [section(s) for s in ("S1", "S2", "S3", "S4")]
     duties = [
         duty("D1", "S1", group="甲"),
         duty("D2", "S2", group="乙"),
         duty("D3", "S3", group="甲"),
         duty("D4", "S4", group="丙"),
     ]
-    staff = [p for s in ("S1", "S2", "S3", "S4") for p in staff_for(s, 1)]
-    inst = prepare(scenario(secs, duties, staff))
-    K = inst.n_slots
-    values = {
-        "x": [[int(k == i) for k in range(K)] for i in range(4)],
-        "active": [int(k < 4) for k in range(K)],
-    }
+    inst, values = _four_sections_placed(duties, [0, 1, 2, 3])
     for seed in range(5):
         # duties D1 and D3 share line 甲: the only related section is slot 2, whatever the draw
         assert neighbourhood(values, 0, 2, inst, random.Random(seed)) == {0, 2}
@@ -46,7 +53,6 @@ def test_the_neighbourhood_of_a_section_is_the_one_sharing_its_business_line():
 def test_a_support_section_neighbours_where_the_policy_work_went():
     """政策法规科 merged into a business section shares no line with 综合保障科, yet whether that
     work belongs with 综合保障 is the question a neighbourhood of 综合保障 must be able to ask."""
-    secs = [section(s) for s in ("S1", "S2", "S3", "S4")]
     duties = [
         duty("D1", "S1", function="support"),
         duty("D2", "S2", function="policy", fte=0.5),
@@ -54,14 +60,8 @@ def test_a_support_section_neighbours_where_the_policy_work_went():
         duty("D4", "S3", group="丙"),
         duty("D5", "S4", group="丁"),
     ]
-    staff = [p for s in ("S1", "S2", "S3", "S4") for p in staff_for(s, 1)]
-    inst = prepare(scenario(secs, duties, staff))
-    K = inst.n_slots
-    home = [0, 1, 1, 2, 3]  # D2 (policy) and D3 (line 乙) share slot 1
-    values = {
-        "x": [[int(k == h) for k in range(K)] for h in home],
-        "active": [int(k < 4) for k in range(K)],
-    }
+    # D2 (policy) and D3 (line 乙) share slot 1
+    inst, values = _four_sections_placed(duties, [0, 1, 1, 2, 3])
     for seed in range(5):
         assert neighbourhood(values, 0, 2, inst, random.Random(seed), nonbusiness_too=True) == {0, 1}
 
