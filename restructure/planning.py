@@ -39,6 +39,7 @@ from restructure.i18n import significant
 from restructure.model import hints
 from restructure.model.build import build
 from restructure.model.instance import Layout, prepare
+from restructure.model.leaders import lead_from_main_section
 from restructure.model.solve import Progress, ProgressRelay, RawSolution, StopSignal, add_hint, run, search
 from restructure.reasons import staff_reasons
 from restructure.terms import head_titles
@@ -279,6 +280,10 @@ def _solve_in_tiers(
         relay.report(hinted["objective"], None)  # the starting plan is the first plan
     remaining = max(0.5, _left(settings, started, used + budget))
     raw = search(bm, settings, hinted, time_limit_s=remaining, on_progress=relay, stop=stop)
+    if raw.values is not None and not (stop is not None and stop.is_set()):
+        # ties the objective cannot see: who of several chiefs leads a merged section
+        raw.values, _ = lead_from_main_section(bm, raw.values)
+        raw.objective = raw.values["objective"]
     raw.seconds = time.perf_counter() - started
     if first_plan_s is not None:
         raw.first_solution_s = first_plan_s  # the starting plan, checked: a plan in hand

@@ -78,3 +78,22 @@ def with_rules(sc: Scenario, **changes) -> Scenario:
 
 def key_task(kid: str, name: str, start: str | None = None, end: str | None = None) -> KeyTask:
     return KeyTask(id=kid, name=name, start=start, end=end)
+
+
+def three_sections_and_a_chiefless_task_force(names, duties, single_section=()) -> Scenario:
+    """Sections S1-S3 of three people each (a chief, two staff), two basic sections allowed, and
+    a task force T of three staff members with three key-task duties and no chief."""
+    secs = [section(s, n) for s, n in zip(("S1", "S2", "S3"), names, strict=True)]
+    secs += [section("T", "专班", kind="dynamic", chief=0)]
+    duties = list(duties)
+    duties += [duty(f"K{j}", "T", 1.0, function="key_task", key_task="KT1", group="KT") for j in range(3)]
+    staff = staff_for("S1", 3) + staff_for("S2", 3) + staff_for("S3", 3)
+    staff += [person(f"T{j}", "T") for j in range(3)]
+    rules = Rules(
+        max_basic_sections=2,
+        min_section_staff=3,
+        max_load_deviation=1.0,
+        max_nonbusiness_section_share=1.0,
+        single_section=single_section,
+    )
+    return scenario(secs, duties, staff, rules=rules, key_tasks=(key_task("KT1", "重点工作"),))

@@ -180,40 +180,17 @@ def test_the_sketch_lets_key_task_work_leave_a_task_force_it_cannot_staff():
     assert sorted(p for sec in sections for p in sec.staff if p.startswith("T")) == sorted(force.staff)
 
 
-def _three_sections_and_a_chiefless_task_force(names, duties, single_section=()):
-    """Sections S1-S3 of three people each (a chief, two staff), two basic sections allowed, and
-    a task force T of three staff members with three key-task duties and no chief."""
-    from builders import duty, key_task, person, scenario, section, staff_for
-
-    from restructure.domain import Rules
-
-    secs = [section(s, n) for s, n in zip(("S1", "S2", "S3"), names, strict=True)]
-    secs += [section("T", "专班", kind="dynamic", chief=0)]
-    duties = list(duties)
-    duties += [duty(f"K{j}", "T", 1.0, function="key_task", key_task="KT1", group="KT") for j in range(3)]
-    staff = staff_for("S1", 3) + staff_for("S2", 3) + staff_for("S3", 3)
-    staff += [person(f"T{j}", "T") for j in range(3)]
-    rules = Rules(
-        max_basic_sections=2,
-        min_section_staff=3,
-        max_load_deviation=1.0,
-        max_nonbusiness_section_share=1.0,
-        single_section=single_section,
-    )
-    return scenario(secs, duties, staff, rules=rules, key_tasks=(key_task("KT1", "重点工作"),))
-
-
 def test_the_sketch_gives_a_section_without_a_chief_a_spare_chief():
     """Two of three sections merge, so one section has two chiefs while the task force, staffed
     by staff members only, has none: a chief goes to the task force and a staff member of the
     same capacity comes back. Every chief post is then held by a current chief, and the heads
     of both sections stay as they were."""
-    from builders import duty
+    from builders import duty, three_sections_and_a_chiefless_task_force
 
     from restructure.domain import Rank
 
     duties = [duty(f"D{s}{j}", s, 1.5, group=s) for s in ("S1", "S2", "S3") for j in (1, 2)]
-    sc = _three_sections_and_a_chiefless_task_force(("S1", "S2", "S3"), duties)
+    sc = three_sections_and_a_chiefless_task_force(("S1", "S2", "S3"), duties)
     assert _sketch_violations(sc) == []
     inst = prepare(sc)
     sections = sections_from_values(inst, hints.from_today(inst))
@@ -229,11 +206,11 @@ def test_the_spare_chief_for_a_task_force_comes_from_the_section_that_brings_les
     """办公室 and 财务科 merge into one support section with two chiefs; the task force has
     none. The sketch sends it the 财务科 chief, whose section brings less of the merged work, and
     keeps the 办公室's chief (listed first, the one moved before) at the head of 综合保障科."""
-    from builders import duty
+    from builders import duty, three_sections_and_a_chiefless_task_force
 
     duties = [duty(f"D1{j}", "S1", 1.0, function="support") for j in range(3)]
     duties += [duty("D21", "S2", 1.0, function="support"), duty("D31", "S3", 2.0, group="业务")]
-    sc = _three_sections_and_a_chiefless_task_force(("办公室", "财务科", "业务科"), duties, ("support",))
+    sc = three_sections_and_a_chiefless_task_force(("办公室", "财务科", "业务科"), duties, ("support",))
     inst = prepare(sc)
     sections = sections_from_values(inst, hints.from_today(inst))
     support = next(sec for sec in sections if "D10" in sec.duties)
