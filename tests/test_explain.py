@@ -142,6 +142,27 @@ def test_two_related_lines_name_a_section_with_one_conjunction():
     assert _propose_name(prepare(sc), merged) == "森林草原防火、林业资源和湿地保护科"
 
 
+def test_a_section_with_the_smaller_part_of_a_line_is_named_after_where_that_part_came_from():
+    # 湿地保护科 joins 森林防火科 while 林业资源管理科 keeps most of the 林业资源和湿地保护 line: the
+    # merged section must not claim 林业资源 beside the section that holds it
+    sc = scenario(
+        [section("S1", "森林防火科"), section("S2", "林业资源管理科"), section("S3", "湿地保护科")],
+        [
+            duty("D1", "S1", 1.2, group="森林草原防火"),
+            duty("D2", "S2", 3.0, group="林业资源和湿地保护"),
+            duty("D3", "S3", 1.0, group="林业资源和湿地保护"),
+        ],
+        [person("P1", "S1", "chief"), person("P2", "S2", "chief"), person("P3", "S3", "chief")],
+    )
+    sc = replace(
+        sc, objective=replace(sc.objective, related_groups=(("森林草原防火", "林业资源和湿地保护"),))
+    )
+    inst = prepare(sc)
+    assert _propose_name(inst, _basic(("D1", "D3"), ("S1", "S3"))) == "森林草原防火和湿地保护科"
+    # with most of the line, the section names the line itself
+    assert _propose_name(inst, _basic(("D1", "D2"), ("S1", "S2"))) == "林业资源和湿地保护科"
+
+
 def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
     # 监所管理 is the largest line, but 经济犯罪侦查 and 禁毒, which the planner calls related,
     # bring more work together: they name the section
@@ -343,21 +364,27 @@ def test_the_plan_s_sections_are_named_with_one_home_per_line():
 
 
 def test_two_joined_names_share_a_line_with_the_section_holding_more_of_it():
+    # 户政管理科 takes the 出入境 work of 出入境服务科 and 出入境签证科, under half of that line: its name,
+    # made alone, claims the line; beside the section holding the rest, it gives the line up
     sc = _one_line_per_unit(
         ("治安管理科", "治安管理", 2.0),
         ("出入境管理科", "出入境管理", 1.5),
         ("户政管理科", "户政管理", 2.0),
         ("出入境服务科", "出入境管理", 1.2),
+        ("出入境签证科", "出入境管理", 0.2),
     )
     sc = replace(
         sc, objective=replace(sc.objective, related_groups=(("治安管理", "户政管理", "出入境管理"),))
     )
     public_order = _basic(("D1", "D2"), ("S1", "S2"))
-    residence = _basic(("D3", "D4"), ("S3", "S4"))
+    residence = _basic(("D3", "D4", "D5"), ("S3", "S4", "S5"))
     assert _propose_name(prepare(sc), residence) == "户政管理和出入境管理科"
     assert _names(sc, public_order, residence) == ["治安管理和出入境管理科", "户政管理科"]
     # whichever comes first
     assert _names(sc, residence, public_order) == ["户政管理科", "治安管理和出入境管理科"]
+    # the smaller part from one section of today is named after that section instead
+    from_one = _basic(("D3", "D4"), ("S3", "S4"))
+    assert _names(sc, public_order, from_one) == ["治安管理和出入境管理科", "户政管理和出入境服务科"]
 
 
 def test_a_function_section_that_merged_nothing_keeps_today_s_name():

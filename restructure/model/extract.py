@@ -203,16 +203,35 @@ def _propose_name(inst: Instance, r: dict, taken: frozenset[str] = frozenset()) 
         name = ranked[0]
         # related lines of similar size (a merge the planner asked for): up to three give the name
         similar = [g for g in ranked[:3] if by_group[g] >= 0.5 * by_group[name]]
+        words = {g: _share_words(dept, r["duties"], g, by_group[g]) for g in similar}
         if len(similar) > 1:
-            name = _joined(*(_bare(g) for g in similar[:-1]), similar[-1])
+            name = _joined(*(_bare(words[g]) for g in similar[:-1]), words[similar[-1]])
         else:
             similar = [name]
-            name = _with_function(inst, r["duties"], name, by_group[name], taken)
+            name = _with_function(inst, r["duties"], words[name], by_group[name], taken)
         if _unit(name):
             return name
         named = [d for d in r["duties"] if line_of(d) in similar]
         return name + _unit_of_today(dept, named)
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
+
+
+def _share_words(dept: Department, duties: tuple[str, ...], line: str, work: float) -> str:
+    """The words naming this section's part of a business line: the line's name, unless the line
+    mostly sits in another section and this part came from one section of today, whose words
+    then say what it is. 湿地保护科 merged into 森林防火科, while 林业资源管理科 keeps most of the
+    林业资源和湿地保护 line, gives 森林草原防火和湿地保护科, not a second section claiming 林业资源."""
+    if work > 0.5 * sum(d.workload_fte for d in dept.duties if d.group == line):
+        return line
+    came_from = {dept.duty(d).current_section for d in duties if dept.duty(d).group == line}
+    if len(came_from) != 1 or None in came_from:
+        return line
+    s = came_from.pop()
+    today = dept.section(s).name
+    unit = _unit(today, _TODAY_UNITS)
+    if unit is None or _function_of_today(dept, s) is not None:
+        return line  # 办公室's words name no line
+    return today[: -len(unit)]
 
 
 _NAMED_BY_FUNCTION = (Function.SUPPORT, Function.POLICY, Function.LICENSING)
