@@ -62,9 +62,9 @@ def _next_swap(inst, values: dict, settled: set[int]) -> tuple[int, list[tuple[i
             continue
         brought: dict[str, float] = defaultdict(float)
         for i, row in enumerate(values["x"]):
-            section = inst.duties[i].current_section
-            if row[k] and section:
-                brought[section] += inst.work[i]
+            duty = inst.duties[i]
+            if row[k] and duty.current_section:
+                brought[duty.current_section] += duty.workload_fte  # in FTE, as _fill_posts counts
         continued = {s for s, row in values["succ"].items() if row[k]}
         if len(brought) < 2:
             continue
