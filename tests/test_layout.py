@@ -247,7 +247,7 @@ def test_side_by_side_proves_the_optimum_the_reproducible_solve_proves_and_ends_
     monkeypatch, side_by_side_from_640
 ):
     """Both sides run, each where it should (the bound search on its own thread and copy of the
-    model, the neighbourhoods on the caller's with one worker); the plan keeps every rule; the
+    model with one worker, the neighbourhoods on the caller's with the other); the plan keeps every rule; the
     proof ends both sides before the time limit; the bound reaches the progress reports."""
     import threading
 
@@ -264,8 +264,9 @@ def test_side_by_side_proves_the_optimum_the_reproducible_solve_proves_and_ends_
     bounds = [s for s in seen if s[0] == "bound"]
     ((_, sections_thread, sections_model, workers),) = [s for s in seen if s[0] == "sections"]
     assert bounds and sections_thread == threading.current_thread().name and workers == 1
-    for _, bound_thread, bound_model, _ in bounds:
+    for _, bound_thread, bound_model, bound_workers in bounds:
         assert bound_thread == "restructure-bound" and bound_model is not sections_model
+        assert bound_workers == 1  # one max_lp worker: the neighbourhoods have the other core
     assert plan.status is Status.OPTIMAL
     assert plan.solver.objective == pytest.approx(optimum.solver.objective)
     report = check_plan(sc, plan)

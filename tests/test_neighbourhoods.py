@@ -339,46 +339,17 @@ class _Stoppable:
         self.stopped.set()
 
 
-def test_the_bound_search_starts_again_from_a_plan_near_its_bound(monkeypatch):
-    """Side by side, the bound search prunes with the plan it started from (80). When the plan
-    side finds 75 and the bound is 73 (within RESTART_GAP), the bound search starts again from
-    75, the plan side ends, and the proof of 75 is the solve's result."""
+def _two_duty_model():
     secs = [section(s) for s in ("S1", "S2")]
     sc = scenario(
         secs, [duty("D1", "S1"), duty("D2", "S2")], [p for s in ("S1", "S2") for p in staff_for(s, 1)]
     )
-    bm = build(prepare(sc), leave_out=frozenset({"structure"}))
-    bound_reported = threading.Event()
-    started_from: list[float] = []
-    restart_hints: list[list[int]] = []
+    return build(prepare(sc), leave_out=frozenset({"structure"}))
 
-    def bound_run(side_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective):
-        assert bound_only
-        started_from.append(known_objective)
-        restart_hints.append(list(side_bm.model.proto.solution_hint.values))
-        if len(started_from) == 1:
-            solver = _Stoppable()
-            stop.attach(solver)
-            on_progress(solve_module.Progress(0.5, known_objective, 73.0, 0, new_plan=False))
-            bound_reported.set()
-            assert solver.stopped.wait(5), "the first bound search was never stopped"
-            stop.detach(solver)
-            return solve_module.RawSolution(Status.FEASIBLE, None, 73.0, 1.0, None, None), None
-        return solve_module.RawSolution(Status.OPTIMAL, None, known_objective, 1.0, None, None), None
 
-    def plan_side(bm, settings, best, *, time_limit_s, stop, on_plan):
-        assert bound_reported.wait(5)
-        bm.hint_solution(list(range(len(bm.model.proto.variables))))  # "the plan of 75", as a hint
-        solver = _Stoppable()
-        stop.attach(solver)
-        on_plan(solve_module.Progress(0.0, 75.0, 0.0, 1))
-        assert solver.stopped.is_set(), "the plan side kept running beside the restarted proof"
-        stop.detach(solver)
-        return solve_module._Phased({**best, "objective": 75.0}, None, Status.FEASIBLE, 1.0, 1)
-
-    monkeypatch.setattr(solve_module, "run", bound_run)
+def _restarting_side_by_side(bm, plan_side):
     settings = SolverSettings(time_limit_s=10, seed=0, workers=2)
-    out = solve_module._side_by_side(
+    return solve_module._side_by_side(
         bm,
         settings,
         {"objective": 80.0},
@@ -388,6 +359,91 @@ def test_the_bound_search_starts_again_from_a_plan_near_its_bound(monkeypatch):
         stop=None,
         restarts=True,
     )
+
+
+def test_a_young_bound_search_starts_again_from_a_better_plan_and_the_plan_side_goes_on(monkeypatch):
+    """Side by side, the bound search prunes with the plan it started from (80). When the plan
+    side finds 75 while that search is young (RESTART_YOUNG_SHARE of the time), the bound search
+    starts again from 75 with one worker, the plan side keeps its own worker and goes on, and the
+    proof of 75 is the solve's result."""
+    bm = _two_duty_model()
+    bound_running = threading.Event()
+    started_from: list[float] = []
+    workers: list[int] = []
+    restart_hints: list[list[int]] = []
+
+    def bound_run(side_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective):
+        assert bound_only
+        started_from.append(known_objective)
+        workers.append(settings.workers)
+        restart_hints.append(list(side_bm.model.proto.solution_hint.values))
+        if len(started_from) == 1:
+            solver = _Stoppable()
+            stop.attach(solver)
+            bound_running.set()
+            assert solver.stopped.wait(5), "the young bound search was never started again"
+            stop.detach(solver)
+            return solve_module.RawSolution(Status.FEASIBLE, None, 0.0, 1.0, None, None), None
+        return solve_module.RawSolution(Status.OPTIMAL, None, known_objective, 1.0, None, None), None
+
+    def plan_side(bm, settings, best, *, time_limit_s, stop, on_plan):
+        assert bound_running.wait(5)
+        bm.hint_solution(list(range(len(bm.model.proto.variables))))  # "the plan of 75", as a hint
+        solver = _Stoppable()
+        stop.attach(solver)
+        on_plan(solve_module.Progress(0.0, 75.0, 0.0, 1))
+        assert not solver.stopped.is_set(), "a restart stopped the plan side"
+        stop.detach(solver)
+        return solve_module._Phased({**best, "objective": 75.0}, None, Status.FEASIBLE, 1.0, 1)
+
+    monkeypatch.setattr(solve_module, "run", bound_run)
+    out = _restarting_side_by_side(bm, plan_side)
     assert started_from == [80.0, 75.0]
+    assert workers == [1, 1]  # the plan side has the other core
     assert restart_hints[1] == list(range(len(bm.model.proto.variables)))
     assert out.status is Status.OPTIMAL and out.objective == 75.0 and out.bound == 75.0
+
+
+def test_an_older_bound_search_is_not_started_again(monkeypatch):
+    """Past RESTART_YOUNG_SHARE of the time a restart would throw away the bound search's root LP:
+    a better plan then only joins the result."""
+    monkeypatch.setattr(solve_module, "RESTART_YOUNG_SHARE", 0.0)
+    bm = _two_duty_model()
+    plan_found = threading.Event()
+    started_from: list[float] = []
+
+    def bound_run(side_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective):
+        started_from.append(known_objective)
+        assert plan_found.wait(5)
+        return solve_module.RawSolution(Status.FEASIBLE, None, 73.0, 1.0, None, None), None
+
+    def plan_side(bm, settings, best, *, time_limit_s, stop, on_plan):
+        bm.hint_solution(list(range(len(bm.model.proto.variables))))
+        on_plan(solve_module.Progress(0.0, 75.0, 0.0, 1))
+        plan_found.set()
+        return solve_module._Phased({**best, "objective": 75.0}, None, Status.FEASIBLE, 1.0, 1)
+
+    monkeypatch.setattr(solve_module, "run", bound_run)
+    out = _restarting_side_by_side(bm, plan_side)
+    assert started_from == [80.0]
+    assert out.status is Status.FEASIBLE and out.objective == 75.0 and out.bound == 73.0
+
+
+def test_a_proof_of_the_bound_search_ends_the_plan_side(monkeypatch):
+    """CP-SAT reports no bound when its search closes the gap, so the proof must stop the plan
+    side itself; else the solve would run on to the plan side's end."""
+    bm = _two_duty_model()
+
+    def bound_run(side_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective):
+        return solve_module.RawSolution(Status.OPTIMAL, None, known_objective, 1.0, None, None), None
+
+    def plan_side(bm, settings, best, *, time_limit_s, stop, on_plan):
+        solver = _Stoppable()
+        stop.attach(solver)
+        assert solver.stopped.wait(5), "the plan side ran on after the proof"
+        stop.detach(solver)
+        return solve_module._Phased(best, None, Status.FEASIBLE, 1.0, 0)
+
+    monkeypatch.setattr(solve_module, "run", bound_run)
+    out = _restarting_side_by_side(bm, plan_side)
+    assert out.status is Status.OPTIMAL and out.objective == 80.0

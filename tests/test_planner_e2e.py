@@ -337,3 +337,8 @@ def test_bound_phase_puts_every_worker_on_the_full_problem():
     assert parameters(two).parameters.num_full_subsolvers == 0
     one = parameters(SolverSettings(workers=2, deterministic=True), bound_only=True).parameters
     assert (one.num_workers, one.interleave_search) == (1, True)
+    # one worker on the clock runs the search it is given: alone CP-SAT would run its base
+    # parameters, whose bound on 市场监管局 集中许可 was 24 where max_lp's is 82
+    alone = parameters(SolverSettings(workers=1, seed=0), bound_only=True, bound_subsolvers=("max_lp",))
+    assert (alone.parameters.num_workers, list(alone.parameters.subsolvers)) == (1, ["max_lp"])
+    assert alone.parameters.num_full_subsolvers == 1

@@ -202,6 +202,12 @@ def parameters(
         p.num_full_subsolvers = searches
         p.subsolvers.extend((bound_subsolvers or BOUND_SUBSOLVERS)[:searches])
         p.interleave_search = settings.deterministic
+    elif bound_only and bound_subsolvers:
+        # One worker on the clock runs the named search: with one worker CP-SAT otherwise runs its
+        # base parameters, and base + linearization_level 2 is not its max_lp. 10 s, seed 0: the
+        # side-by-side bound of 市场监管局 集中许可 24 against 82, 自然资源局 9+X 14 against 52.
+        p.num_full_subsolvers = 1
+        p.subsolvers.append(bound_subsolvers[0])
     if lns_only:
         # Only large-neighbourhood search from the hint: the fastest way to a good plan here.
         # Interleaved, so one worker runs every LNS subsolver in turn, deterministically.
@@ -351,14 +357,11 @@ LABELLED_PHASES: tuple[tuple[str, float, bool], ...] = (
 # the five), at 30 s the phases in turn proved 自然资源局 内设机构个数不变 (23.9 s), side by side not.
 SIDE_BY_SIDE_BELOW_S = 20.0
 SIDE_BY_SIDE_MIN_CELLS = 3_000
-# Side by side, the neighbourhoods stop once they have stalled: after half the time (in turn they
-# had 0.45 of it), when nothing better came for a quarter of it. The bound search then has both
-# cores. With the whole time for both, the root LP of 自然资源局 内设机构个数不变 ended at 9.9-10.1 s
-# of a 10 s solve (bound 29 in one of two); with this, at 7.8-9.7 s (46-48 in four of four). A
-# hard stop at half the time was as good for the bound but cut 自然资源局 9+X's last step (60 -> 52
-# at 4.4 s): 60 and 61 in two of six solves; with this 52 in five of five. The five large
-# scenarios x seeds 0, 1: bounds 681 -> 695, plans 795 -> 797.
-SIDE_SECTIONS_SHARE = 0.5
+# Side by side, the labelled layout's neighbourhoods run for the whole time: the bound search
+# is one worker (see RESTART_YOUNG_SHARE), so the other core is theirs. Until stop 36 they ended
+# once stalled, leaving both cores to a bound search of two workers. The five large labelled
+# scenarios x seeds 0, 1 at 10 s, against ending at the stall (both with one bound worker): the
+# same bounds; 自然资源局 9+X 58 / 61 -> 58 / 57 (its optimum is 54), the rest level.
 # On the clock, a labelled model below SIDE_BY_SIDE_MIN_CELLS ends its section neighbourhoods
 # once they have stalled (``neighbourhoods.improve``'s ``stalled_after_s``, this share of their
 # budget) and hands what is left to the bound phase. 住建局 (1,800-1,900 pairs), 10 s, seeds 0
@@ -369,15 +372,17 @@ SIDE_SECTIONS_SHARE = 0.5
 # reproducible runs keep the whole share.
 SECTIONS_STALL = 0.3
 # Side by side, the bound search prunes with the plan it started from, and no better plan can be
-# handed to it while it runs. So when the plan side finds a plan within RESTART_GAP points of
-# the best bound (a proof in reach), in the first RESTART_SHARE of the time, the bound search
-# starts again from that plan and the plan side ends (it could gain RESTART_GAP points at most),
-# leaving both cores to the proof. 市场监管局 9+X at 10 s, seeds 0-3: the 75-point optimum comes
-# at 4-6 s; from it the proof needs 4.2-5.4 s of both cores (fixed beside max_lp). Proven in 9.5
-# and 9.0 s in seeds 1 and 3 (none of four before). A restart costs the root LP again, so a
-# plan far from the bound (自然资源局: 8 points and more) never triggers one.
-RESTART_SHARE = 0.6
-RESTART_GAP = 2.0
+# handed to it while it runs. So in the first RESTART_YOUNG_SHARE of the time, each better plan of
+# the plan side starts it again from that plan: plans come fast in the first seconds (市场监管局
+# 9+X: 86 -> 76 within 0.9-2.5 s), and a restart then costs little of its root LP. The bound search
+# is one max_lp worker (CP-SAT's search on the full LP), which is what proves 市场监管局; the plan
+# side keeps the other core and goes on after a restart. From a plan of 76, that worker alone finds
+# 75 and proves it in 6.5-7.8 s (seeds 0-2), the fixed search beside it on both cores in 8.7-11.4 s.
+# 市场监管局 9+X at 10 s, seeds 0-7: proven in 5 of 8 (6.9-9.4 s), in none of 8 with stop 35's rule
+# (fixed beside max_lp, starting again only from a plan within 2 points of the bound, in the first
+# 60 % of the time, the plan side then ending). Starting again from such a plan as well: 3 of 8.
+# The other four large labelled scenarios x seeds 0, 1: bounds 574 -> 573 summed, plans 654 -> 639.
+RESTART_YOUNG_SHARE = 0.2
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
 # against default_lp + max_lp (2 workers, seed 0): 4 s bound-only runs 19 -> 23 (市场监管局 个数不变),
@@ -433,7 +438,7 @@ def search(
             bm,
             settings,
             dict(hinted),
-            _neighbourhoods_until_stalled,
+            _neighbourhoods_throughout,
             time_limit_s=time_limit_s,
             on_progress=on_progress,
             stop=stop,
@@ -591,18 +596,17 @@ def large_side_by_side(settings: SolverSettings, cells: int) -> bool:
 PlanSide = Callable[..., _Phased]
 
 
-def _neighbourhoods_until_stalled(
+def _neighbourhoods_throughout(
     bm: BuiltModel, settings: SolverSettings, best: dict, *, time_limit_s: float, stop, on_plan
 ) -> _Phased:
-    """The labelled layout's plan side: section neighbourhoods until they stall
-    (``SIDE_SECTIONS_SHARE``). Each better plan is hinted to ``bm.model`` before it is reported,
-    so the bound search can start again from it (``_side_by_side``'s ``restarts``)."""
+    """The labelled layout's plan side: section neighbourhoods until the time is up or the proof
+    comes. Each better plan is hinted to ``bm.model`` before it is reported, so the bound search
+    can start again from it (``_side_by_side``'s ``restarts``)."""
     out = neighbourhoods.improve(
         bm,
         settings,
         best,
         time_limit_s=time_limit_s,
-        stalled_after_s=SIDE_SECTIONS_SHARE * time_limit_s,
         stop=stop,
         on_improve=lambda objective: on_plan(Progress(0.0, objective, 0.0, 1)),
     )
@@ -639,12 +643,13 @@ def _side_by_side(
     stop: StopSignal | None,
     restarts: bool = False,
 ) -> RawSolution:
-    """The bound search (the bound phase's workers, on a copy of the model) for the whole time on a
-    thread of its own, and ``plan_side`` (one worker) on this one. Both end when the bound meets
+    """The bound search (on a copy of the model: the bound phase's workers, or one worker with
+    ``restarts``) for the whole time on a thread of its own, and ``plan_side`` (one worker) on this one. Both end when the bound meets
     the best plan of either. Never ends worse than ``best``.
 
-    With ``restarts`` the bound search may start again from a plan of the plan side (see
-    ``RESTART_GAP``); the plan side must then hint ``bm.model`` with each plan it reports."""
+    With ``restarts`` the bound search is one worker and starts again from each better plan of the
+    plan side in the first seconds (see ``RESTART_YOUNG_SHARE``); the plan side must then hint
+    ``bm.model`` with each plan it reports."""
     started = time.perf_counter()
     own = StopSignal() if stop is None else stop.child()  # a proof ends the plan side early
     side_bm = replace(bm, model=bm.model.clone())  # the plan side re-hints bm.model meanwhile
@@ -652,7 +657,8 @@ def _side_by_side(
     errors: list[BaseException] = []
     lock = threading.Lock()
     # what both sides know, under the lock: the best plan and bound of either, the plan the bound
-    # search started from, its stop signal, the plan side's latest plan and a plan to start again from
+    # search started from, its stop signal, the plan side's latest plan and a plan to
+    # start again from
     shared = {
         "best": best["objective"],
         "bound": 0.0,
@@ -662,7 +668,8 @@ def _side_by_side(
         "restart": None,
     }
     plan_stop = own.child()
-    restart_until = started + RESTART_SHARE * time_limit_s
+    restart_until = started + RESTART_YOUNG_SHARE * time_limit_s
+    bound_settings = replace(settings, workers=1) if restarts else settings
 
     def on_report(p: Progress) -> None:
         # A search's own figure may score its plan loosely (``_tight``): never below the true one,
@@ -681,7 +688,6 @@ def _side_by_side(
             own.stop()  # the best plan on either side is proven: both can end
         elif restart is not None:
             current.stop()  # the bound search starts again from the plan side's plan
-            plan_stop.stop()  # and has both cores: the plan side can gain RESTART_GAP at most
 
     def on_plan(p: Progress) -> None:
         if restarts:
@@ -698,7 +704,7 @@ def _side_by_side(
                 left = time_limit_s - (time.perf_counter() - started)
                 raw, _ = run(
                     side_bm,
-                    settings,
+                    bound_settings,
                     time_limit_s=max(0.05, left),
                     on_progress=on_report,
                     stop=signal,
@@ -706,6 +712,8 @@ def _side_by_side(
                     known_objective=known,
                 )
                 results.append(raw)
+                if raw.status is Status.OPTIMAL:
+                    own.stop()  # proven: the plan side need not go on to its stall
                 with lock:
                     again = (
                         shared["restart"] is not None
@@ -766,14 +774,13 @@ def _side_by_side(
 
 def _restart_due(shared: dict, until: float) -> tuple[list[int], float] | None:
     """The plan side's latest plan and its objective, when the bound search should start again
-    from it: it is better than the plan that search started from, within ``RESTART_GAP`` points
-    of the best bound (a proof in reach), and it is early enough (``RESTART_SHARE``)."""
+    from it: it is better than the plan that search started from, and it comes before ``until``
+    (``time.perf_counter()``, see ``RESTART_YOUNG_SHARE``)."""
     latest = shared["latest"]
-    if latest is None or shared["restart"] is not None or time.perf_counter() >= until:
+    if latest is None or shared["restart"] is not None:
         return None
     objective, values = latest
-    near = shared["bound"] > 0 and objective - shared["bound"] <= RESTART_GAP + 1e-9
-    if near and objective < shared["start"] - 1e-9:
+    if objective < shared["start"] - 1e-9 and time.perf_counter() < until:
         return values, objective
     return None
 
@@ -815,13 +822,15 @@ def run(
     # max_lp (bound 55, as with the default pair) or lb_tree_search (bound 20), so that mode
     # keeps the default pair.
     by_structure = labelled_bound and not settings.deterministic and settings.workers >= 2
+    # one worker on the clock (the side-by-side bound search): max_lp, which proves 市场监管局
+    alone = labelled_bound and not settings.deterministic and settings.workers == 1
     solver = parameters(
         settings,
         time_limit_s=time_limit_s,
         lns_only=lns_only,
         keep_hint=keep_hint,
         bound_only=bound_only,
-        bound_subsolvers=LABELLED_BOUND_SUBSOLVERS if by_structure else None,
+        bound_subsolvers=LABELLED_BOUND_SUBSOLVERS if by_structure else ("max_lp",) if alone else None,
     )
     m = bm.model
     if labelled_bound:
