@@ -644,8 +644,9 @@ def _side_by_side(
     restarts: bool = False,
 ) -> RawSolution:
     """The bound search (on a copy of the model: the bound phase's workers, or one worker with
-    ``restarts``) for the whole time on a thread of its own, and ``plan_side`` (one worker) on this one. Both end when the bound meets
-    the best plan of either. Never ends worse than ``best``.
+    ``restarts``) for the whole time on a thread of its own, and ``plan_side`` (one worker) on
+    this one. Both end when the bound meets the best plan of either. Never ends worse than
+    ``best``.
 
     With ``restarts`` the bound search is one worker and starts again from each better plan of the
     plan side in the first seconds (see ``RESTART_YOUNG_SHARE``); the plan side must then hint
@@ -657,8 +658,7 @@ def _side_by_side(
     errors: list[BaseException] = []
     lock = threading.Lock()
     # what both sides know, under the lock: the best plan and bound of either, the plan the bound
-    # search started from, its stop signal, the plan side's latest plan and a plan to
-    # start again from
+    # search started from, its stop signal, the plan side's latest plan and a plan to start again from
     shared = {
         "best": best["objective"],
         "bound": 0.0,
@@ -713,7 +713,7 @@ def _side_by_side(
                 )
                 results.append(raw)
                 if raw.status is Status.OPTIMAL:
-                    own.stop()  # proven: the plan side need not go on to its stall
+                    own.stop()  # proven: CP-SAT reports no bound then, so end the plan side here
                 with lock:
                     again = (
                         shared["restart"] is not None
@@ -822,7 +822,8 @@ def run(
     # max_lp (bound 55, as with the default pair) or lb_tree_search (bound 20), so that mode
     # keeps the default pair.
     by_structure = labelled_bound and not settings.deterministic and settings.workers >= 2
-    # one worker on the clock (the side-by-side bound search): max_lp, which proves 市场监管局
+    # one worker on the clock (the side-by-side bound search, or a solve given one worker):
+    # max_lp, which proves 市场监管局 (see RESTART_YOUNG_SHARE)
     alone = labelled_bound and not settings.deterministic and settings.workers == 1
     solver = parameters(
         settings,
