@@ -41,6 +41,8 @@ from restructure.terms import (
 
 RATIO_EPS = 1e-6  # float noise allowed when a ratio is compared with its bound
 BINDING_REL = 0.01  # within 1 % of a limit counts as binding
+# functions whose duties without a business line still form one line for cohesion
+FUNCTION_LINES = frozenset({Function.SUPPORT, Function.POLICY})
 
 
 @dataclass(frozen=True)
@@ -208,8 +210,13 @@ def cohesion_groups(
     dept: Department, related: Iterable[Iterable[str]] = (), concentrated: Iterable[str] = ()
 ) -> dict[str, tuple[str, ...]]:
     """What cohesion keeps together, name -> duty ids: each business line (a key-task duty
-    without one counts with its key task), then each set of related lines the planner named,
-    as one more group. The model and the checker both count from this one list.
+    without one counts with its key task; a support or policy duty without one, with the other
+    duties of its function), then each set of related lines the planner named, as one more
+    group. The model and the checker both count from this one list.
+
+    Support and policy work without a line is still one body of work (综合保障, 政策法规). Left
+    out, it was free filler for balance: in the city batch 10 of 165 policy duties moved into
+    business sections, e.g. 财政局's 规范性文件合法性审查 into 预算管理科.
 
     Duties of a ``concentrated`` function (``rules.single_section``) are left out when the rule
     gathers two or more: 集中许可 takes a line's licences to the licensing section by design, and
@@ -220,6 +227,8 @@ def cohesion_groups(
     out: dict[str, list[str]] = defaultdict(list)
     for d in dept.duties:
         g = d.group or (f"key_task:{d.key_task}" if d.key_task else None)
+        if g is None and d.function in FUNCTION_LINES:
+            g = f"function:{d.function.value}"
         if g and d.function.value not in away:
             out[g].append(d.id)
     lines = {g: tuple(ids) for g, ids in out.items()}

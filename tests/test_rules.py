@@ -514,6 +514,37 @@ def test_licences_taken_to_the_licensing_section_do_not_split_their_line():
     assert scored["terms"]["cohesion"] == 1
 
 
+def test_policy_duties_without_a_line_stay_together_when_a_business_duty_can_move_instead():
+    # 业务一科 holds one duty too many; its chain stage D5 may not join D6 in 业务二科. Two ways out:
+    # D5 to 政策法规科 and a policy duty on to 业务二科 (two moves), or a duty of line A to 业务二科
+    # (one move and a split of A). Policy work without a group once counted as no line, so the
+    # legality review was the cheap filler; now policy work is one line and A's duty moves.
+    secs = [section("S1", "政策法规科"), section("S2", "业务一科"), section("S3", "业务二科")]
+    duties = [
+        duty("D1", "S1", 1.0, function="policy", name="规范性文件合法性审查"),
+        duty("D2", "S1", 1.0, function="policy", name="规范性文件起草"),
+        duty("D3", "S2", 1.0, group="A"),
+        duty("D4", "S2", 1.0, group="A"),
+        duty("D5", "S2", 1.0, group="C", chain="项目", stage="实施"),
+        duty("D6", "S3", 1.0, group="C", chain="项目", stage="监督"),
+    ]
+    staff = staff_for("S1", 2) + staff_for("S2", 2) + staff_for("S3", 2)
+    rules = Rules(**{**LOOSE, "max_staff_moves": 0.0, "max_dynamic_sections": 0})
+    sc = scenario(secs, duties, staff, rules=rules)
+    plan = solve(sc)
+    assert_valid(sc, plan)
+    policy = next(s for s in plan.sections if "D1" in s.duties)
+    assert set(policy.duties) == {"D1", "D2"} and policy.name == "政策法规科"
+    assert plan.term_units["cohesion"] == 2  # line C split by the chain, line A by the move
+    # a plan with the legality review in 业务二科 counts the policy line as split, in the model too
+    moved = {"S1": ("D2", "D5"), "S2": ("D3", "D4"), "S3": ("D1", "D6")}
+    filler = [replace(s, duties=moved[s.successor_of[0]]) for s in plan.sections]
+    assert soft_terms(sc.department, filler, sc)["cohesion"] == 2  # C and the policy line
+    inst = prepare(sc)
+    scored, _ = evaluate(build(inst), hints.from_plan(inst, replace(plan, sections=tuple(filler))))
+    assert scored["terms"]["cohesion"] == 2
+
+
 @pytest.mark.parametrize(("policy_fte", "name"), [(1.2, "行政许可和政策法规科"), (0.8, "行政许可科")])
 def test_a_merged_function_section_is_named_after_both_functions_when_both_are_large(policy_fte, name):
     secs = [section("S1", "审批科"), section("S2", "法规科"), section("S3", "业务科")]
