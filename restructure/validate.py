@@ -1055,11 +1055,6 @@ def parse_settings(
     return out, problems
 
 
-def validate_settings(settings: Mapping[str, Any], locate: Locate = default_locate) -> list[Problem]:
-    """Problems of a scenario's merged settings (unknown keys, wrong types, values out of range)."""
-    return parse_settings(settings, locate)[1]
-
-
 # ---------------------------------------------------------------------------------------
 # What validate prints for a valid department
 # ---------------------------------------------------------------------------------------

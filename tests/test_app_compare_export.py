@@ -141,6 +141,19 @@ def test_simulation_page_shows_risk_today_and_under_the_plan(store: Path) -> Non
     assert kinds and kinds <= {"基本科室", "动态科室"}
 
 
+def test_simulation_page_lists_where_the_people_of_a_closing_dynamic_section_go(store: Path) -> None:
+    # 住建局's 专班 closes with its key task; the science bureau above has no dynamic section
+    at = go(solve(load_bundled(new_session(), "住建局 9+X 集中许可")), "simulation_page")
+    by_label(at.number_input, "抽样次数").set_value(1000)
+    submit(at, "运行仿真")
+    back = table(at, "撤销的动态科室", "回到基本科室")
+    assert len(back) > 0
+    assert all("专班" in s for s in back["撤销的动态科室"])
+    assert all(v.startswith("K") for v in back["回到基本科室"])
+    at.radio(key="lang").set_value("en").run()
+    assert len(table(at, "Dynamic section closing", "Back to basic section")) == len(back)
+
+
 @pytest.mark.parametrize(
     ("probabilities", "digits"),
     [((0.5, 0.2), 0), ((1.0, 0.0), 0), ((0.996, 0.004), 1), ((0.9996, 0.0004), 2), ((0.3, 0.001), 1)],

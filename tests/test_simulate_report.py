@@ -79,6 +79,25 @@ def test_a_month_without_a_dynamic_section_says_none_not_blank(report):
     assert printed["dynamic_open"].iloc[0] == "无"
 
 
+def test_people_of_a_closing_dynamic_section_are_listed_with_where_they_go(report):
+    # the fixture's 营商环境专班 K04 closes with its key task in 2025-10: P02 goes back to
+    # 综合保障科, which continues 办公室, and P04 to 行政许可科, as the timeline decides
+    zh = report.tables("zh")["returns"]
+    assert list(zh.columns) == ["月份", "撤销的动态科室", "人员", "回到基本科室", "依据"]
+    rows = {r["人员"].split()[0]: r for r in zh.to_dict(orient="records")}
+    assert set(rows) == {"P02", "P04"}
+    assert rows["P02"]["月份"] == "2025-11"
+    assert rows["P02"]["回到基本科室"].startswith("K01 ")
+    assert rows["P04"]["回到基本科室"].startswith("K02 ")
+    assert rows["P02"]["撤销的动态科室"].startswith("K04 ")
+    assert rows["P02"]["依据"] == "回到延续其现科室的基本科室"
+    en = report.tables("en")["returns"]
+    assert set(en["Rule"]) == {"back to the basic section that continues their section today"}
+    assert len(en) == len(zh)
+    # the printed table has the same rows
+    assert len(sim_cli._raw_tables(report, "en")["returns"]) == 2
+
+
 def test_a_plan_without_sections_is_refused_in_both_languages():
     empty = replace(plan(), status=Status.INFEASIBLE, sections=())
     with pytest.raises(InputError) as err:
@@ -125,6 +144,9 @@ def test_command_prints_tables_and_writes_files(monkeypatch, tmp_path):
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert "load_ratio.png" in written
     assert "simulation_processes.csv" in written
+    assert "simulation_returns.csv" in written
+    returns_csv = (tmp_path / "out" / "simulation_returns.csv").read_text(encoding="utf-8-sig")
+    assert returns_csv.splitlines()[0] == "Month,Dynamic section closing,Staff,Back to basic section,Rule"
     csv_text = (tmp_path / "out" / "simulation_workload_plan.csv").read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Section,Name,Kind")
 

@@ -28,7 +28,14 @@ def test_dynamic_section_opens_and_closes_with_its_key_task():
     assert tl.months[-1] == "2025-10"
     (span,) = tl.spans
     assert (span.section_id, span.key_task, span.opens, span.closes) == ("K04", "KT1", "2025-03", "2025-10")
-    assert span.returns == ()  # still open at the end of the horizon
+    # the horizon ends with the key task, and where its people go then is part of the plan
+    assert {(r.staff_id, r.to_section, r.month) for r in span.returns} == {
+        ("P02", "K01", "2025-11"),
+        ("P04", "K02", "2025-11"),
+    }
+    # a horizon cut before the key task ends leaves the section open: nobody returns yet
+    short = build_timeline(Structure.from_plan(plan()), department(), plan_month="2025-01", months=6)
+    assert short.spans[0].closes == "2025-06" and short.spans[0].returns == ()
 
 
 def test_people_return_to_the_section_continuing_their_own_when_it_closes():

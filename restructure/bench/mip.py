@@ -25,9 +25,6 @@ class MipResult:
     seconds: float
     trajectory: list[tuple[float, float]] = field(default_factory=list)  # (seconds, objective)
 
-    def time_to(self, target: float, tol: float = 1e-6) -> float | None:
-        return next((t for t, obj in self.trajectory if obj <= target + tol), None)
-
 
 class _Rows:
     """Accumulates rows lo <= sum(coef * col) + const <= hi."""

@@ -124,6 +124,8 @@ def _raw_tables(report: SimulationReport, lang: str) -> dict[str, pd.DataFrame]:
     # The monthly table only changes when a dynamic section opens or closes: print those months.
     changed = tl["dynamic_open"].ne(tl["dynamic_open"].shift()) | tl["posts_used"].gt(tl["quota"])
     out["timeline"] = open_sections(tl[changed].reset_index(drop=True), lang)
+    if any(span.returns for span in report.timeline.spans):
+        out["returns"] = report.timeline.returns_frame(lang)
     return out
 
 

@@ -40,6 +40,8 @@ class SimulationReport:
             frame["structure"] = frame["structure"].map(lambda s: label(s, lang))
             out["processes"] = _headers(frame, lang)
         out["timeline"] = _headers(open_sections(self.timeline.to_frame(), lang), lang)
+        if any(span.returns for span in self.timeline.spans):
+            out["returns"] = _headers(self.timeline.returns_frame(lang), lang)
         return out
 
     def overload_notes(self, lang: str = "zh") -> list[str]:
@@ -97,6 +99,10 @@ HEADERS: dict[str, tuple[str, str]] = {
     "dynamic_open": ("在设动态科室", "Dynamic sections open"),
     "posts_used": ("在用领导职数", "Leadership posts in use"),
     "quota": ("核定领导职数", "Leadership post quota"),
+    "from_section": ("撤销的动态科室", "Dynamic section closing"),
+    "staff": ("人员", "Staff"),
+    "to_section": ("回到基本科室", "Back to basic section"),
+    "reason": ("依据", "Rule"),
 }
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -106,6 +112,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "workload_plan": ("方案:各科室负荷风险", "Plan: workload risk by section"),
     "processes": ("流程:调整前后", "Processes: before and after"),
     "timeline": ("动态科室与领导职数(逐月)", "Dynamic sections and leadership posts, by month"),
+    "returns": ("动态科室撤销后人员去向", "Where people go when a dynamic section closes"),
 }
 
 

@@ -58,6 +58,9 @@ class Return:
     to_section: str | None  # None: the plan has no basic section
     month: str  # first month in the new section
     rule: str  # "continues_today", "group" or "largest"
+    from_name: str = ""
+    to_name: str = ""
+    staff_name: str = ""
 
 
 RETURN_RULES_TEXT = {
@@ -139,6 +142,23 @@ class Timeline:
             )
         return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
 
+    def returns_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """One row per person going back to a basic section when a dynamic section closes: the
+        month, the section closing, the person, where they go and by which rule."""
+        none = "无基本科室" if lang == "zh" else "no basic section"
+        rows = [
+            {
+                "month": r.month,
+                "from_section": f"{r.from_section} {r.from_name}".strip(),
+                "staff": f"{r.staff_id} {r.staff_name}".strip(),
+                "to_section": f"{r.to_section} {r.to_name}".strip() if r.to_section else none,
+                "reason": RETURN_RULES_TEXT[r.rule][0 if lang == "zh" else 1],
+            }
+            for span in self.spans
+            for r in span.returns
+        ]
+        return pd.DataFrame(rows, columns=list(RETURNS_COLUMNS))
+
     def events_frame(self) -> pd.DataFrame:
         """One row per opening, closing and return of a person."""
         rows = []
@@ -164,6 +184,7 @@ class Timeline:
 
 
 TIMELINE_COLUMNS = ("month", "dynamic_open", "posts_used", "quota")
+RETURNS_COLUMNS = ("month", "from_section", "staff", "to_section", "reason")
 
 
 def _key_task_of(sec: StructureSection, structure: Structure, department: Department) -> KeyTaskId | None:
@@ -176,6 +197,11 @@ def _key_task_of(sec: StructureSection, structure: Structure, department: Depart
     if not weight:
         return None
     return max(sorted(weight), key=lambda k: weight[k])
+
+
+def _month_label(first: int | None, i: int) -> str:
+    """The i-th month of the horizon: YYYY-MM from a known first month, else M01, M02, ..."""
+    return format_month(first + i) if first is not None else f"M{i + 1:02d}"
 
 
 def _horizon(department: Department, plan_month: str | None) -> tuple[int | None, int]:
@@ -238,13 +264,10 @@ def build_timeline(
         first = parse_month(start)
     if months is not None:
         n = months
-    labels = (
-        tuple(format_month(first + i) for i in range(n))
-        if first is not None
-        else tuple(f"M{i + 1:02d}" for i in range(n))
-    )
+    labels = tuple(_month_label(first, i) for i in range(n))
     tasks = {k.id: k for k in department.key_tasks}
     basics = [s for s in structure.sections if s.kind is SectionKind.BASIC]
+    names = {s.id: s.name for s in structure.sections}
     notes: list[tuple[str, str]] = []
 
     spans = []
@@ -276,11 +299,31 @@ def build_timeline(
             continue
         staff = structure.staff_of(sec.id)
         returns: tuple[Return, ...] = ()
-        if hi < n - 1:
+        # The section closes inside the horizon, or with its key task's last month, which is the
+        # default horizon's last month: the people's way back is part of the plan either way.
+        ends_here = (
+            task is not None
+            and task.end is not None
+            and first is not None
+            and hi == parse_month(task.end) - first
+        )
+        if hi < n - 1 or ends_here:
+            back_month = labels[hi + 1] if hi < n - 1 else _month_label(first, hi + 1)
             back = []
             for pid in staff:
                 to, rule = _return_section(pid, sec, structure, department, basics)
-                back.append(Return(pid, sec.id, to, labels[hi + 1], rule))
+                back.append(
+                    Return(
+                        pid,
+                        sec.id,
+                        to,
+                        back_month,
+                        rule,
+                        from_name=sec.name,
+                        to_name=names.get(to, "") if to else "",
+                        staff_name=department.person(pid).name or "",
+                    )
+                )
             returns = tuple(back)
         spans.append(
             DynamicSpan(
