@@ -41,6 +41,7 @@ from restructure.terms import (
 
 RATIO_EPS = 1e-6  # float noise allowed when a ratio is compared with its bound
 BINDING_REL = 0.01  # within 1 % of a limit counts as binding
+RELATED_PREFIX = "related:"  # cohesion's name of a set of akin lines (``cohesion_groups``)
 # functions whose duties without a business line still form one line for cohesion
 FUNCTION_LINES = frozenset({Function.SUPPORT, Function.POLICY})
 
@@ -234,7 +235,7 @@ def cohesion_groups(
     lines = {g: tuple(ids) for g, ids in out.items()}
     for names in related:
         names = tuple(dict.fromkeys(names))
-        lines[f"related:{'+'.join(names)}"] = tuple(d for g in names for d in lines.get(g, ()))
+        lines[f"{RELATED_PREFIX}{'+'.join(names)}"] = tuple(d for g in names for d in lines.get(g, ()))
     return {g: ids for g, ids in lines.items() if len(ids) >= 2}
 
 

@@ -11,12 +11,20 @@ import pytest
 from builders import duty, scenario, section, staff_for
 
 from restructure.bench.run import generated
-from restructure.check import check_sections, soft_terms
-from restructure.domain import SolverSettings, Status, weights_dict
+from restructure.check import RELATED_PREFIX, check_sections, soft_terms
+from restructure.domain import Rules, SolverSettings, Status, weights_dict
+from restructure.model import neighbourhoods
 from restructure.model import solve as solve_module
 from restructure.model.build import build
-from restructure.model.instance import prepare
-from restructure.model.neighbourhoods import Improved, improve, neighbourhood
+from restructure.model.instance import Layout, prepare
+from restructure.model.neighbourhoods import (
+    Improved,
+    improve,
+    line_neighbourhood,
+    neighbourhood,
+    split_akin_lines,
+)
+from restructure.model.rules.skills import groups
 from restructure.model.variables import POINTS, coefficient
 from restructure.planning import extract_sections
 
@@ -290,6 +298,62 @@ def test_stalled_neighbourhoods_reopen_a_section_the_plan_closed():
     assert stalled.values["objective"] == 0 and stalled.tries < runs[True].tries
 
 
+def _akin_lines_apart(merged_into: str):
+    """Five sections of one line each, at most four basic sections, lines S1 and S2 named akin,
+    and a start (the structure tier held) that keeps S1 and S2 apart and merges S4 into
+    ``merged_into``: the better plan joins S1 and S2 and reopens S4."""
+    from ortools.sat.python import cp_model
+
+    names = ("S1", "S2", "S3", "S4", "S5")
+    duties = [duty(f"D{s}{j}", s, group=f"线{s}") for s in names for j in (1, 2)]
+    staff = [p for s in names for p in staff_for(s, 3)]
+    sc = scenario([section(s) for s in names], duties, staff, rules=Rules(max_basic_sections=4))
+    sc = replace(sc, objective=replace(sc.objective, related_groups=(("线S1", "线S2"),)))
+    inst = prepare(sc)
+    bm = build(inst, leave_out=frozenset({"structure"}))
+    bm.model.add(bm.term_expr("structure") == 0)  # the structure tier, held as the solve holds it
+    slot = {s.label: s.index for s in inst.slots if s.label}
+    shut = bm.model.clone()
+    for label in names:
+        shut.add(shut.get_int_var_from_proto_index(bm.vars.active[slot[label]].index) == int(label != "S4"))
+    shut.add(shut.get_int_var_from_proto_index(bm.vars.succ["S4"][slot[merged_into]].index) == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(shut) == cp_model.OPTIMAL
+    start = {**bm.values(solver.value), "objective": solver.objective_value / POINTS}
+    bm.hint_solution(list(solver.response_proto.solution))
+    return sc, inst, bm, start, slot
+
+
+def test_a_split_set_of_akin_lines_frees_its_sections_a_merged_one_and_what_it_closed():
+    _, inst, _, start, slot = _akin_lines_apart(merged_into="S3")
+    akin = {g: d for g, d in groups(inst).items() if g.startswith(RELATED_PREFIX)}
+    assert split_akin_lines(start, akin) == [[slot["S1"], slot["S2"]]]
+    free = line_neighbourhood(start, [slot["S1"], slot["S2"]], inst, random.Random(0))
+    # S3 is the only merged section; S4, which it closed, comes free with it
+    assert free == {slot["S1"], slot["S2"], slot["S3"], slot["S4"]}
+
+
+def test_akin_lines_kept_apart_are_joined_by_undoing_another_merge(monkeypatch):
+    """自然资源局's 10 s plan kept 用途管制 and 耕地保护 (named akin) apart and merged two other
+    sections; joining them needs the slot that undoing that merge frees. The line neighbourhood
+    does it in one try, where an anchor's neighbourhood relates neither akin line to the other."""
+    from restructure.model.solve import StopSignal
+
+    monkeypatch.setattr(neighbourhoods, "LINE_SHARE", 1.0)
+    sc, inst, bm, start, slot = _akin_lines_apart(merged_into="S3")
+    assert start["terms"]["cohesion"] == 1  # the akin set S1 + S2 spans two sections
+    settings = SolverSettings(time_limit_s=5, seed=0, workers=1, deterministic=True)
+    first = StopSignal()
+    out = improve(bm, settings, start, time_limit_s=5.0, stop=first, on_improve=lambda _: first.stop())
+    assert out.tries == 1 and out.values["objective"] < start["objective"]
+    assert out.values["terms"]["cohesion"] == 0 and out.values["active"][slot["S4"]] == 1
+    sections = extract_sections(inst, out.values)
+    assert not [f for f in check_sections(sc, sections) if f.status == "violated"]
+    joined = next(s for s in sections if "DS11" in s.duties)
+    assert {"DS11", "DS12", "DS21", "DS22"} <= set(joined.duties)
+
+
 def test_stalled_neighbourhoods_hand_what_they_left_to_the_bound_phase(monkeypatch):
     """``_phases`` with ``stall``: the neighbourhoods may end once stalled, and the bound phase
     runs for its own share plus what they did not use (住建局 is proven within 10 s that way)."""
@@ -327,6 +391,28 @@ def test_stalled_neighbourhoods_hand_what_they_left_to_the_bound_phase(monkeypat
     assert out.bound == 40.0 and out.best == {"objective": 50.0}
     phased(None)
     assert asked["sections"] == (4.5, None)  # without a stall the neighbourhoods may use it all
+
+
+def test_labelled_models_solved_in_turn_on_the_clock_end_their_neighbourhoods_at_the_stall(monkeypatch):
+    """Whatever their size: 自然资源局 (3,300-4,200 pairs) at 60 s, its optimum found by the
+    neighbourhoods within 5 s, was proven in 19-23 s this way, in 36-38 s without. Reproducible
+    runs keep the whole share."""
+    bm = _two_duty_model()
+    assert bm.vars.inst.layout is Layout.LABELLED
+    monkeypatch.setattr(solve_module, "SIDE_BY_SIDE_MIN_CELLS", 1)  # the tiny model counts as large
+    asked = []
+
+    def fake_phases(bm, settings, best, phases, **kw):
+        asked.append(kw["stall"])
+        return solve_module._Phased(best, None, Status.FEASIBLE, 0.0, 0)
+
+    monkeypatch.setattr(solve_module, "_phases", fake_phases)
+    hinted = {"objective": 0.0}
+    on_the_clock = SolverSettings(time_limit_s=30, seed=0, workers=2)
+    solve_module.search(bm, on_the_clock, hinted, time_limit_s=30)  # 30 s: in turn, not side by side
+    reproducible = SolverSettings(time_limit_s=30, seed=0, workers=1, deterministic=True)
+    solve_module.search(bm, reproducible, hinted, time_limit_s=30)
+    assert asked == [solve_module.SECTIONS_STALL, None]
 
 
 class _Stoppable:

@@ -362,13 +362,16 @@ SIDE_BY_SIDE_MIN_CELLS = 3_000
 # once stalled, leaving both cores to a bound search of two workers. The five large labelled
 # scenarios x seeds 0, 1 at 10 s, against ending at the stall (both with one bound worker): the
 # same bounds; 自然资源局 9+X 58 / 61 -> 58 / 57 (its optimum is 54), the rest level.
-# On the clock, a labelled model below SIDE_BY_SIDE_MIN_CELLS ends its section neighbourhoods
-# once they have stalled (``neighbourhoods.improve``'s ``stalled_after_s``, this share of their
-# budget) and hands what is left to the bound phase. 住建局 (1,800-1,900 pairs), 10 s, seeds 0
-# and 1: 9+X proven in 5.8 / 6.1 s (without: 9.1 / 8.4 s), 内设机构个数不变 in 7.2 / 8.2 s (9.6 s /
-# not proven, 62 (55)). Where proofs are out of reach the plans lose by it: 公安局 9+X at 30 s
-# 100 -> 105 (share 0.5, all sizes), and the reproducible city batch (10 units, seed 0) 2,864 ->
-# 2,877 with this criterion but in reproducible mode, no proof gained; so larger models and
+# On the clock, a labelled model solved in turn ends its section neighbourhoods once they have
+# stalled (``neighbourhoods.improve``'s ``stalled_after_s``, this share of their budget) and
+# hands what is left to the bound phase. 住建局 (1,800-1,900 pairs), 10 s, seeds 0 and 1: 9+X
+# proven in 5.8 / 6.1 s (without: 9.1 / 8.4 s), 内设机构个数不变 in 7.2 / 8.2 s (9.6 s / not proven,
+# 62 (55)). Since the neighbourhoods join akin lines (``neighbourhoods.line_neighbourhood``),
+# 自然资源局 at 60 s finds its optimum within 5 s, and ending at the stall proves 9+X in 18.8 /
+# 22.7 s (seeds 0 / 1; 36.0 / 36.0 s without) and 内设机构个数不变 in 24.8 / 31.5 s (46.0 / 43.0 s).
+# Where proofs are out of reach the plans lose by it: 公安局 9+X at 30 s 100 -> 105 (share 0.5,
+# all sizes; it is anonymous), and the reproducible city batch (10 units, seed 0) 2,864 -> 2,877
+# with this criterion but in reproducible mode, no proof gained; so anonymous models and
 # reproducible runs keep the whole share.
 SECTIONS_STALL = 0.3
 # Side by side, the bound search prunes with the plan it started from, and no better plan can be
@@ -468,9 +471,7 @@ def search(
         time_limit_s=time_limit_s,
         on_progress=on_progress,
         stop=stop,
-        stall=SECTIONS_STALL
-        if labelled and size < SIDE_BY_SIDE_MIN_CELLS and not settings.deterministic
-        else None,
+        stall=SECTIONS_STALL if labelled and not settings.deterministic else None,
     )
     best, bound, status = found.best, found.bound, found.status
     if bound is not None and bound >= best["objective"] - 1e-9:
