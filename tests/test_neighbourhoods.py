@@ -447,29 +447,37 @@ def _restarting_side_by_side(bm, plan_side):
     )
 
 
+def _settled_at(bound: float):
+    """A bound search's result: no plan of its own, this bound."""
+    return solve_module.RawSolution(Status.FEASIBLE, None, bound, 1.0, None, None), None
+
+
 def test_a_young_bound_search_starts_again_from_a_better_plan_and_the_plan_side_goes_on(monkeypatch):
-    """Side by side, the bound search prunes with the plan it started from (80). When the plan
-    side finds 75 while that search is young (RESTART_YOUNG_SHARE of the time), the bound search
-    starts again from 75 with one worker, the plan side keeps its own worker and goes on, and the
-    proof of 75 is the solve's result."""
+    """Side by side, the bound search first rules out plans with a new section (no hint: the
+    plans so far have none), then prunes the rest with the plan it started from (80). When the
+    plan side finds 75 while that search is young (RESTART_YOUNG_SHARE of the time), it starts
+    again from 75 with one worker, the plan side keeps its own worker and goes on, and the proof
+    of 75 is the solve's result."""
     bm = _two_duty_model()
     bound_running = threading.Event()
     started_from: list[float] = []
     workers: list[int] = []
-    restart_hints: list[list[int]] = []
+    hints: list[list[int]] = []
 
     def bound_run(side_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective):
         assert bound_only
         started_from.append(known_objective)
         workers.append(settings.workers)
-        restart_hints.append(list(side_bm.model.proto.solution_hint.values))
+        hints.append(list(side_bm.model.proto.solution_hint.values))
         if len(started_from) == 1:
+            return _settled_at(90.0)  # no plan with a new section scores below 90
+        if len(started_from) == 2:
             solver = _Stoppable()
             stop.attach(solver)
             bound_running.set()
             assert solver.stopped.wait(5), "the young bound search was never started again"
             stop.detach(solver)
-            return solve_module.RawSolution(Status.FEASIBLE, None, 0.0, 1.0, None, None), None
+            return _settled_at(0.0)
         return solve_module.RawSolution(Status.OPTIMAL, None, known_objective, 1.0, None, None), None
 
     def plan_side(bm, settings, best, *, time_limit_s, stop, on_plan):
@@ -484,9 +492,10 @@ def test_a_young_bound_search_starts_again_from_a_better_plan_and_the_plan_side_
 
     monkeypatch.setattr(solve_module, "run", bound_run)
     out = _restarting_side_by_side(bm, plan_side)
-    assert started_from == [80.0, 75.0]
-    assert workers == [1, 1]  # the plan side has the other core
-    assert restart_hints[1] == list(range(len(bm.model.proto.variables)))
+    assert started_from == [80.0, 80.0, 75.0]
+    assert workers == [1, 1, 1]  # the plan side has the other core
+    assert hints[0] == []  # the case with a new section starts from no plan
+    assert hints[2] == list(range(len(bm.model.proto.variables)))
     assert out.status is Status.OPTIMAL and out.objective == 75.0 and out.bound == 75.0
 
 
@@ -500,8 +509,10 @@ def test_an_older_bound_search_is_not_started_again(monkeypatch):
 
     def bound_run(side_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective):
         started_from.append(known_objective)
+        if len(started_from) == 1:
+            return _settled_at(90.0)
         assert plan_found.wait(5)
-        return solve_module.RawSolution(Status.FEASIBLE, None, 73.0, 1.0, None, None), None
+        return _settled_at(73.0)
 
     def plan_side(bm, settings, best, *, time_limit_s, stop, on_plan):
         bm.hint_solution(list(range(len(bm.model.proto.variables))))
@@ -511,8 +522,70 @@ def test_an_older_bound_search_is_not_started_again(monkeypatch):
 
     monkeypatch.setattr(solve_module, "run", bound_run)
     out = _restarting_side_by_side(bm, plan_side)
-    assert started_from == [80.0]
+    assert started_from == [80.0, 80.0]
     assert out.status is Status.FEASIBLE and out.objective == 75.0 and out.bound == 73.0
+
+
+def test_the_bound_is_the_lower_of_the_two_cases_and_an_unsettled_case_is_searched_again(monkeypatch):
+    """Plans with a new section are bounded at 70 when their share of the time ends, plans
+    without are proven no better than 80: the solve's bound is 70, not 80, and the time the
+    second case left goes back to the first, whose new bound (72) counts."""
+    bm = _two_duty_model()
+    results = iter(
+        [
+            _settled_at(70.0),
+            (solve_module.RawSolution(Status.OPTIMAL, None, 80.0, 1.0, None, None), None),
+            _settled_at(72.0),
+        ]
+    )
+    calls: list[float] = []
+
+    def bound_run(side_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective):
+        calls.append(time_limit_s)
+        return next(results)
+
+    def plan_side(bm, settings, best, *, time_limit_s, stop, on_plan):
+        return solve_module._Phased(best, None, Status.FEASIBLE, 1.0, 0)
+
+    monkeypatch.setattr(solve_module, "run", bound_run)
+    out = _restarting_side_by_side(bm, plan_side)
+    assert len(calls) == 3
+    assert calls[0] == pytest.approx(solve_module.NEW_SECTION_SHARE * 10)  # the first case's share
+    assert out.status is Status.FEASIBLE and out.objective == 80.0 and out.bound == 72.0
+
+
+def test_the_two_cases_split_the_plans_by_new_sections():
+    """The case models of a labelled layout: "kept" has no section that continues none of
+    today's, "new" has at least one; together they hold every plan (a real solve of each)."""
+    from ortools.sat.python import cp_model
+
+    inst = prepare(generated(24, 12, 4, 1, seed=0, time_limit_s=5))
+    assert inst.layout is Layout.LABELLED
+    bm = build(inst, leave_out=frozenset({"structure"}))
+    new_sections = bm.vars.new_sections()
+    assert new_sections is not None
+    cases = solve_module._bound_cases(replace(bm, model=bm.model.clone()))
+    assert set(cases) == {"new", "kept"}
+    assert not cases["new"].model.proto.solution_hint.vars  # no plan so far has a new section
+    counts = {}
+    for name, case in cases.items():
+        case.model.clear_objective()  # any plan of the case will do
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = 0
+        solver.parameters.max_time_in_seconds = 20
+        assert solver.solve(case.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE), name
+        counts[name] = solver.value(new_sections)
+    assert counts["kept"] == 0 and counts["new"] >= 1
+
+
+def test_an_anonymous_layout_has_one_bound_case():
+    bm = _two_duty_model()
+    anonymous = build(
+        prepare(bm.vars.inst.scenario, layout=Layout.ANONYMOUS), leave_out=frozenset({"structure"})
+    )
+    assert anonymous.vars.new_sections() is None
+    assert set(solve_module._bound_cases(anonymous)) == {"all"}
 
 
 def test_a_proof_of_the_bound_search_ends_the_plan_side(monkeypatch):

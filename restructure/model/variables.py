@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from restructure.domain import NONBUSINESS_FUNCTIONS, Function, Rank, SectionKind
-from restructure.model.instance import Instance
+from restructure.model.instance import Instance, Layout
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,14 @@ class Vars:
         return order
 
     # --- expressions ------------------------------------------------------------------
+    def new_sections(self) -> cp_model.LinearExpr | None:
+        """How many basic sections continue none of today's (the labelled layout's unlabelled
+        slots in use); None in a layout without such slots."""
+        slots = [s.index for s in self.inst.slots if s.kind is SectionKind.BASIC and s.label is None]
+        if self.inst.layout is not Layout.LABELLED or not slots:
+            return None
+        return sum(self.active[k] for k in slots)
+
     def load(self, k: int) -> cp_model.LinearExpr:
         return cp_model.LinearExpr.weighted_sum([row[k] for row in self.x], list(self.inst.work))
 
