@@ -720,7 +720,7 @@ def _side_by_side(
                 shared["latest"] = (p.objective, list(bm.model.proto.solution_hint.values))
         on_report(p)
 
-    def search_case(case: str, case_bm: BuiltModel, limit_s: float) -> RawSolution:
+    def search_case(case: str, case_bm: BuiltModel, limit_s: float) -> None:
         with lock:
             signal, known = shared["stop"], shared["best"]
             shared["case"] = case
@@ -740,7 +740,6 @@ def _side_by_side(
                 own.stop()  # proven: CP-SAT reports no bound then, so end the plan side here
             own.forget(signal)
             shared["stop"], shared["case"] = own.child(), None
-        return raw
 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - started)
@@ -757,9 +756,10 @@ def _side_by_side(
                     shared["until"] = time.perf_counter() + RESTART_YOUNG_SHARE * time_limit_s
             case = "kept" if "kept" in cases else "all"
             while not own.is_set() and left() > 0.05:
-                raw = search_case(case, cases[case], left())
+                search_case(case, cases[case], left())
                 with lock:
-                    again = shared["restart"] is not None and raw.status is not Status.OPTIMAL
+                    # a better plan came while this case was young, and the case is not settled
+                    again = shared["restart"] is not None and shared["bounds"][case] < shared["best"] - 1e-9
                     if again:
                         cases[case].hint_solution(shared["restart"])
                         shared["restart"] = None
