@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 from restructure.domain import weights_dict
 from restructure.model.instance import Instance
 from restructure.model.rules import FAMILIES
-from restructure.model.variables import Guard, Penalty, Vars, coefficient
+from restructure.model.variables import POINTS, Guard, Penalty, Vars, coefficient
 
 
 @dataclass
@@ -55,6 +55,19 @@ class BuiltModel:
         self.model.clear_objective()
         if terms:
             self.model.minimize(sum(terms))
+
+    def objective_below(self, objective: float) -> None:
+        """Keep only plans that score better than ``objective`` (points): a search then prunes
+        with that figure from its start, as it would with such a plan in hand, and "infeasible"
+        proves that no better plan exists. The objective is in whole hundredths of a point."""
+        m = self.model
+        goal = m.proto.objective
+        if any(ref < 0 for ref in goal.vars):  # Python's minimize writes positive references
+            raise ValueError("the objective refers to a negated variable")
+        expr = cp_model.LinearExpr.weighted_sum(
+            [m.get_int_var_from_proto_index(ref) for ref in goal.vars], list(goal.coeffs)
+        )
+        m.add(expr <= round(objective * POINTS) - 1 - round(goal.offset))
 
     def set_tier_objective(self, name: str) -> None:
         """Minimise one term alone, one point per unit (a tier of a lexicographic solve)."""

@@ -401,6 +401,19 @@ RESTART_YOUNG_SHARE = 0.2
 # 自然资源局 内设机构个数不变 67 / 67 / 67 -> 67 / 67 / 64. A share of 0.5 cut the last one's
 # case with a new section short: 64 / 64 / 62 (that case alone reaches 67 at 6.5 s).
 NEW_SECTION_SHARE = 0.7
+# A long solve (SIDE_BY_SIDE_BELOW_S or more) of a model that a short one would run side by side
+# runs side by side for this long first, then, unless proven, proves the two cases on every
+# worker (``_bound_by_cases``): plans without a new section from the best plan, then plans with
+# one, cut to those better than it (``BuiltModel.objective_below``). Why: until stop 39 the long
+# solve ran its phases in turn on the whole model, and proved later than a 10 s solve did. The
+# case with a new section has no plan to prune with (its plans all cost more); the cut gives it
+# that, so its fixed search can prune: 自然资源局 内设机构个数不变's case proven in 13.0 / 13.8 s
+# (seeds 0 / 1, two workers), against no bound at all in 40 s without the cut. 60 s solves, seeds
+# 0-3, proven in (before -> now): 自然资源局 9+X 19.5-22.7 s -> 8.1-10.2 s, 内设机构个数不变
+# 25.8-28.1 s -> 23.6-26.8 s. The in-turn bound phase of smaller labelled models proves in cases
+# too: 住建局 at 10 s, seeds 0-3, level (9+X 6.0-6.5 s -> 5.7-6.2 s, 内设机构个数不变 7.5-8.3 s ->
+# 7.6-8.2 s).
+SIDE_BY_SIDE_FIRST_S = 10.0
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
 # against default_lp + max_lp (2 workers, seed 0): 4 s bound-only runs 19 -> 23 (市场监管局 个数不变),
@@ -461,6 +474,10 @@ def search(
             on_progress=on_progress,
             stop=stop,
             restarts=True,
+        )
+    if labelled and side_by_side_first(settings, time_limit_s, size):
+        return _side_by_side_first(
+            bm, settings, dict(hinted), time_limit_s=time_limit_s, on_progress=on_progress, stop=stop
         )
     if not labelled and large_side_by_side(settings, size):
         return _side_by_side(
@@ -558,25 +575,27 @@ def _phases(
                 best, every = _tight(bm, out.values, None)
                 bm.hint_solution(every)  # None when the model's hint is already this plan
             continue
-        raw, _ = run(
-            bm,
-            settings,
-            time_limit_s=max(0.2, budget),
-            on_progress=on_progress,
-            stop=stop,
-            lns_only=phase == "lns",
-            bound_only=phase == "bound",
-            keep_hint=keep_hint,
-        )
+        if phase == "bound" and by_cases(bm, settings):
+            raw = _bound_by_cases(
+                bm, settings, best, time_limit_s=max(0.2, budget), on_progress=on_progress, stop=stop
+            )
+        else:
+            raw, _ = run(
+                bm,
+                settings,
+                time_limit_s=max(0.2, budget),
+                on_progress=on_progress,
+                stop=stop,
+                lns_only=phase == "lns",
+                bound_only=phase == "bound",
+                keep_hint=keep_hint,
+            )
         spent += raw.seconds
         solutions += raw.solutions
-        if raw.values is not None and raw.objective is not None:
-            found, every = {**raw.values, "objective": raw.objective}, raw.every_value
-            if raw.status is not Status.OPTIMAL:
-                found, every = _tight(bm, found, every)
-            if found["objective"] <= best["objective"]:
-                best = found
-                bm.hint_solution(every)
+        found = _found(bm, raw)
+        if found is not None and found[0]["objective"] <= best["objective"]:
+            best = found[0]
+            bm.hint_solution(found[1])
         if phase != "lns":
             if raw.bound is not None:  # the model is the same in every phase: keep the best bound
                 bound = raw.bound if bound is None else max(bound, raw.bound)
@@ -598,6 +617,23 @@ def side_by_side(settings: SolverSettings, time_limit_s: float, cells: int) -> b
         and settings.workers >= 2
         and time_limit_s < SIDE_BY_SIDE_BELOW_S
         and cells >= SIDE_BY_SIDE_MIN_CELLS
+    )
+
+
+def side_by_side_first(settings: SolverSettings, time_limit_s: float, cells: int) -> bool:
+    """Whether a labelled model runs side by side for its first ``SIDE_BY_SIDE_FIRST_S`` only and
+    then proves in cases on every worker: a long solve that would be side by side if short."""
+    return time_limit_s >= SIDE_BY_SIDE_BELOW_S and side_by_side(settings, SIDE_BY_SIDE_FIRST_S, cells)
+
+
+def by_cases(bm: BuiltModel, settings: SolverSettings) -> bool:
+    """Whether a labelled bound phase proves plans without and with a new section as two cases
+    (``_bound_by_cases``): on the clock with two workers or more, on a layout with such slots."""
+    return (
+        not settings.deterministic
+        and settings.workers >= 2
+        and bm.vars.inst.layout is Layout.LABELLED
+        and bm.vars.new_sections() is not None
     )
 
 
@@ -724,6 +760,10 @@ def _side_by_side(
         with lock:
             signal, known = shared["stop"], shared["best"]
             shared["case"] = case
+        below = known if case == "new" else None  # the other cases start from the best plan
+        if below is not None:
+            case_bm = replace(case_bm, model=case_bm.model.clone())
+            case_bm.objective_below(below)
         raw, _ = run(
             case_bm,
             bound_settings,
@@ -735,7 +775,7 @@ def _side_by_side(
         )
         results.append((case, raw))
         with lock:
-            shared["bounds"][case] = max(shared["bounds"][case], _case_bound(raw))
+            shared["bounds"][case] = max(shared["bounds"][case], _case_bound(raw, below))
             if min(shared["bounds"].values()) >= shared["best"] - 1e-9:
                 own.stop()  # proven: CP-SAT reports no bound then, so end the plan side here
             own.forget(signal)
@@ -790,14 +830,10 @@ def _side_by_side(
         raise errors[0]
     best = planned.best
     for _, raw in results:  # every run of the bound side (one unless it started again)
-        if raw.values is None or raw.objective is None:
-            continue
-        found, every = {**raw.values, "objective": raw.objective}, raw.every_value
-        if raw.status is not Status.OPTIMAL:
-            found, every = _tight(bm, found, every)
-        if found["objective"] < best["objective"] - 1e-9:
-            best = found
-            bm.hint_solution(every)
+        found = _found(bm, raw)
+        if found is not None and found[0]["objective"] < best["objective"] - 1e-9:
+            best = found[0]
+            bm.hint_solution(found[1])
     bounds = [min(shared["bounds"].values())] if results else []
     bounds += [planned.bound] if planned.bound is not None else []
     bound = max(bounds) if bounds else None
@@ -816,6 +852,112 @@ def _side_by_side(
     )
 
 
+def _side_by_side_first(
+    bm: BuiltModel,
+    settings: SolverSettings,
+    best: dict,
+    *,
+    time_limit_s: float,
+    on_progress: Callable[[Progress], None] | None,
+    stop: StopSignal | None,
+) -> RawSolution:
+    """A long solve of a large labelled model: side by side for ``SIDE_BY_SIDE_FIRST_S``, as a
+    short solve would run, then, unless proven, the bound search in cases on every worker from
+    the best plan for the rest of the time (see ``SIDE_BY_SIDE_FIRST_S``)."""
+    started = time.perf_counter()
+    first = _side_by_side(
+        bm,
+        settings,
+        best,
+        _neighbourhoods_throughout,
+        time_limit_s=SIDE_BY_SIDE_FIRST_S,
+        on_progress=on_progress,
+        stop=stop,
+        restarts=True,
+    )
+    left = time_limit_s - max(first.seconds, time.perf_counter() - started)
+    if first.status is Status.OPTIMAL or left < 0.2 or (stop is not None and stop.is_set()):
+        return replace(first, seconds=time.perf_counter() - started)
+    best = dict(first.values)  # bm is hinted with it: the plan side hints each of its plans
+    raw = _bound_by_cases(bm, settings, best, time_limit_s=left, on_progress=on_progress, stop=stop)
+    found = _found(bm, raw)
+    if found is not None and found[0]["objective"] <= best["objective"]:
+        best = found[0]
+    bound = max(b for b in (first.bound, raw.bound, 0.0) if b is not None)
+    proven = bound >= best["objective"] - 1e-9
+    return RawSolution(
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        objective=best["objective"],
+        bound=best["objective"] if proven else bound,
+        seconds=time.perf_counter() - started,
+        first_solution_s=0.0,
+        values=best,
+        solutions=first.solutions + raw.solutions,
+    )
+
+
+def _bound_by_cases(
+    bm: BuiltModel,
+    settings: SolverSettings,
+    best: dict,
+    *,
+    time_limit_s: float,
+    on_progress: Callable[[Progress], None] | None,
+    stop: StopSignal | None,
+) -> RawSolution:
+    """A labelled bound phase in two cases (see ``SIDE_BY_SIDE_FIRST_S``): plans without a new
+    section, from the best plan ``bm`` is hinted with; then, once none of those beats it, plans
+    with a new section that do (``BuiltModel.objective_below`` stands in for the plan that case
+    lacks: "infeasible" proves it). Returns the best plan either search ended with, as it reported
+    it, and the lower of the two bounds."""
+    started = time.perf_counter()
+    cases = _bound_cases(replace(bm, model=bm.model.clone()))
+    bounds = {"kept": 0.0, "new": 0.0}
+    blind = None if on_progress is None else (lambda p: on_progress(replace(p, bound=0.0)))
+    kept, _ = run(
+        cases["kept"], settings, time_limit_s=time_limit_s, on_progress=blind, stop=stop, bound_only=True
+    )
+    bounds["kept"] = _case_bound(kept)
+    ended = [kept]
+    objective = min(best["objective"], kept.objective if kept.objective is not None else best["objective"])
+    left = time_limit_s - (time.perf_counter() - started)
+    if bounds["kept"] >= objective - 1e-9 and left > 0.2 and not (stop is not None and stop.is_set()):
+        with_new = cases["new"]
+        with_new.objective_below(objective)
+        raw, _ = run(
+            with_new,
+            settings,
+            time_limit_s=left,
+            on_progress=None
+            if on_progress is None
+            else (lambda p: on_progress(replace(p, bound=min(p.bound, bounds["kept"])))),
+            stop=stop,
+            bound_only=True,
+            known_objective=objective,
+        )
+        bounds["new"] = _case_bound(raw, objective)
+        ended.append(raw)
+    top = min(
+        (r for r in ended if r.values is not None and r.objective is not None),
+        key=lambda r: r.objective,
+        default=None,
+    )
+    bound = min(bounds.values())
+    if top is not None:
+        objective = min(objective, top.objective)
+    proven = bound >= objective - 1e-9
+    return RawSolution(
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        objective=top.objective if top is not None else objective,
+        bound=bound,
+        seconds=time.perf_counter() - started,
+        first_solution_s=None,
+        values=None if top is None else top.values,
+        solutions=sum(r.solutions for r in ended),
+        every_value=None if top is None else top.every_value,
+    )
+
+
 def _bound_cases(bm: BuiltModel) -> dict[str, BuiltModel]:
     """The side-by-side bound search's cases: one model for all plans, or, on a labelled layout,
     one for plans with a new section ("new") and one for plans without ("kept"), as copies."""
@@ -829,11 +971,11 @@ def _bound_cases(bm: BuiltModel) -> dict[str, BuiltModel]:
     return {"new": with_new, "kept": bm}
 
 
-def _case_bound(raw: RawSolution) -> float:
-    """What a finished bound search proved of its case: no plan at all there, its plan optimal,
-    or a bound."""
+def _case_bound(raw: RawSolution, below: float | None = None) -> float:
+    """What a finished bound search proved of its case: no plan at all there (none better than
+    ``below`` when it looked only for those), its plan optimal, or a bound."""
     if raw.status is Status.INFEASIBLE:
-        return float("inf")
+        return float("inf") if below is None else below
     if raw.status is Status.OPTIMAL and raw.objective is not None:
         return raw.objective
     return raw.bound if raw.bound is not None else 0.0
@@ -850,6 +992,17 @@ def _restart_due(shared: dict, until: float) -> tuple[list[int], float] | None:
     if objective < shared["start"] - 1e-9 and time.perf_counter() < until:
         return values, objective
     return None
+
+
+def _found(bm: BuiltModel, raw: RawSolution) -> tuple[dict, list[int] | None] | None:
+    """The plan a search ended with (values with ``objective``, and every variable's value to hint
+    it by), scored tight unless the search proved it; None when it found none."""
+    if raw.values is None or raw.objective is None:
+        return None
+    found, every = {**raw.values, "objective": raw.objective}, raw.every_value
+    if raw.status is not Status.OPTIMAL:
+        found, every = _tight(bm, found, every)
+    return found, every
 
 
 def _tight(bm: BuiltModel, found: dict, every: list[int] | None) -> tuple[dict, list[int] | None]:
