@@ -701,19 +701,55 @@ def test_a_long_solve_of_a_large_labelled_model_runs_side_by_side_first_then_in_
     def fake_side_by_side(bm, settings, best, plan_side, *, time_limit_s, on_progress, stop, restarts):
         calls.append(("side by side", time_limit_s, restarts))
         plan = {**best, "objective": 75.0}
-        return solve_module.RawSolution(Status.FEASIBLE, 75.0, 70.0, time_limit_s, 0.0, plan)
+        bounds = {"new": 76.0, "kept": 70.0}  # the case with a new section is settled already
+        return solve_module.RawSolution(
+            Status.FEASIBLE, 75.0, 70.0, time_limit_s, 0.0, plan, case_bounds=bounds
+        )
 
-    def fake_cases(bm, settings, best, *, time_limit_s, on_progress, stop):
-        calls.append(("cases", round(time_limit_s), best["objective"]))
+    def fake_cases(bm, settings, best, *, time_limit_s, on_progress, stop, known):
+        calls.append(("cases", round(time_limit_s), best["objective"], known))
         return solve_module.RawSolution(Status.FEASIBLE, None, 68.0, 1.0, None, None)
 
     monkeypatch.setattr(solve_module, "_side_by_side", fake_side_by_side)
     monkeypatch.setattr(solve_module, "_bound_by_cases", fake_cases)
     on_the_clock = SolverSettings(time_limit_s=60, seed=0, workers=2)
     out = solve_module.search(bm, on_the_clock, {"objective": 80.0}, time_limit_s=60)
-    assert calls == [("side by side", solve_module.SIDE_BY_SIDE_FIRST_S, True), ("cases", 50, 75.0)]
+    assert calls == [
+        ("side by side", solve_module.SIDE_BY_SIDE_FIRST_S, True),
+        ("cases", 50, 75.0, {"new": 76.0, "kept": 70.0}),  # what the first part settled goes on
+    ]
     assert out.status is Status.FEASIBLE and out.objective == 75.0 and out.bound == 70.0
 
     calls.clear()  # a short solve stays side by side throughout
     solve_module.search(bm, replace(on_the_clock, time_limit_s=10), {"objective": 80.0}, time_limit_s=10)
     assert calls == [("side by side", 10, True)]
+
+
+def test_a_case_already_bounded_at_the_best_plan_is_not_searched_again(monkeypatch):
+    """The second part of a long solve knows what its first part settled: 自然资源局 9+X's first part
+    bounds plans with a new section at 56 (the optimum is 54) and may end while proving the rest;
+    that part alone goes on. Each case searched proves the plan of 75 here."""
+    bm = _two_duty_model()
+    searched: list[float | None] = []
+
+    def bound_run(case_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective=None):
+        searched.append(known_objective)  # only the case with a new section is told the best plan
+        if known_objective is None:
+            return solve_module.RawSolution(Status.OPTIMAL, 75.0, 75.0, 1.0, None, None), None
+        return solve_module.RawSolution(Status.INFEASIBLE, None, None, 1.0, None, None), None
+
+    monkeypatch.setattr(solve_module, "run", bound_run)
+    settings = SolverSettings(time_limit_s=10, seed=0, workers=2)
+
+    def cases(known):
+        searched.clear()
+        return solve_module._bound_by_cases(
+            bm, settings, {"objective": 75.0}, time_limit_s=10, on_progress=None, stop=None, known=known
+        )
+
+    out = cases({"new": 76.0, "kept": 0.0})
+    assert searched == [None] and out.status is Status.OPTIMAL and out.bound == 75.0
+    out = cases({"new": 0.0, "kept": 75.0})
+    assert searched == [75.0] and out.status is Status.OPTIMAL and out.bound == 75.0
+    out = cases(None)
+    assert searched == [None, 75.0] and out.status is Status.OPTIMAL and out.bound == 75.0

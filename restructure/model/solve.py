@@ -45,6 +45,8 @@ class RawSolution:
     values: dict[str, list] | None  # x, n, succ, deputy_posts, chief_filled as plain ints
     solutions: int = 0
     every_value: list[int] | None = None  # the solution of every model variable, to hint it again
+    # a bound search in cases: what each case was bounded at (see ``_bound_cases``)
+    case_bounds: dict[str, float] | None = None
 
 
 class ProgressRelay:
@@ -836,6 +838,7 @@ def _side_by_side(
             bm.hint_solution(found[1])
     bounds = [min(shared["bounds"].values())] if results else []
     bounds += [planned.bound] if planned.bound is not None else []
+    case_bounds = dict(shared["bounds"]) if "all" not in cases else None
     bound = max(bounds) if bounds else None
     proven = planned.status is Status.OPTIMAL or (bound is not None and bound >= best["objective"] - 1e-9)
     if proven and on_progress is not None:
@@ -849,6 +852,7 @@ def _side_by_side(
         first_solution_s=0.0,
         values=best,
         solutions=planned.solutions + sum(raw.solutions for _, raw in results),
+        case_bounds=case_bounds,
     )
 
 
@@ -879,7 +883,9 @@ def _side_by_side_first(
     if first.status is Status.OPTIMAL or left < 0.2 or (stop is not None and stop.is_set()):
         return replace(first, seconds=time.perf_counter() - started)
     best = dict(first.values)  # bm is hinted with it: the plan side hints each of its plans
-    raw = _bound_by_cases(bm, settings, best, time_limit_s=left, on_progress=on_progress, stop=stop)
+    raw = _bound_by_cases(
+        bm, settings, best, time_limit_s=left, on_progress=on_progress, stop=stop, known=first.case_bounds
+    )
     found = _found(bm, raw)
     if found is not None and found[0]["objective"] <= best["objective"]:
         best = found[0]
@@ -904,24 +910,36 @@ def _bound_by_cases(
     time_limit_s: float,
     on_progress: Callable[[Progress], None] | None,
     stop: StopSignal | None,
+    known: dict[str, float] | None = None,
 ) -> RawSolution:
     """A labelled bound phase in two cases (see ``SIDE_BY_SIDE_FIRST_S``): plans without a new
     section, from the best plan ``bm`` is hinted with; then, once none of those beats it, plans
     with a new section that do (``BuiltModel.objective_below`` stands in for the plan that case
-    lacks: "infeasible" proves it). Returns the best plan either search ended with, as it reported
-    it, and the lower of the two bounds."""
+    lacks: "infeasible" proves it). A case ``known`` to be bounded at the best plan already (by
+    an earlier search) is not searched again. Returns the best plan either search ended with, as
+    it reported it, and the lower of the two bounds."""
     started = time.perf_counter()
     cases = _bound_cases(replace(bm, model=bm.model.clone()))
-    bounds = {"kept": 0.0, "new": 0.0}
-    blind = None if on_progress is None else (lambda p: on_progress(replace(p, bound=0.0)))
-    kept, _ = run(
-        cases["kept"], settings, time_limit_s=time_limit_s, on_progress=blind, stop=stop, bound_only=True
-    )
-    bounds["kept"] = _case_bound(kept)
-    ended = [kept]
-    objective = min(best["objective"], kept.objective if kept.objective is not None else best["objective"])
+    bounds = {"kept": 0.0, "new": 0.0} | (known or {})
+    objective = best["objective"]
+    ended: list[RawSolution] = []
+    if bounds["kept"] < objective - 1e-9:
+        blind = None if on_progress is None else (lambda p: on_progress(replace(p, bound=0.0)))
+        kept, _ = run(
+            cases["kept"], settings, time_limit_s=time_limit_s, on_progress=blind, stop=stop, bound_only=True
+        )
+        bounds["kept"] = max(bounds["kept"], _case_bound(kept))
+        ended.append(kept)
+        if kept.objective is not None:
+            objective = min(objective, kept.objective)
     left = time_limit_s - (time.perf_counter() - started)
-    if bounds["kept"] >= objective - 1e-9 and left > 0.2 and not (stop is not None and stop.is_set()):
+    settled = bounds["kept"] >= objective - 1e-9
+    if (
+        settled
+        and bounds["new"] < objective - 1e-9
+        and left > 0.2
+        and not (stop is not None and stop.is_set())
+    ):
         with_new = cases["new"]
         with_new.objective_below(objective)
         raw, _ = run(
@@ -935,7 +953,7 @@ def _bound_by_cases(
             bound_only=True,
             known_objective=objective,
         )
-        bounds["new"] = _case_bound(raw, objective)
+        bounds["new"] = max(bounds["new"], _case_bound(raw, objective))
         ended.append(raw)
     top = min(
         (r for r in ended if r.values is not None and r.objective is not None),
