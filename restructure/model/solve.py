@@ -507,17 +507,9 @@ def search(
         stop=stop,
         stall=SECTIONS_STALL if labelled and not settings.deterministic else None,
     )
-    best, bound, status = found.best, found.bound, found.status
-    if bound is not None and bound >= best["objective"] - 1e-9:
-        status = Status.OPTIMAL  # a bound of one phase meets the plan of another: proven all the same
-    return RawSolution(
-        status=status,
-        objective=best["objective"],
-        bound=best["objective"] if status is Status.OPTIMAL else bound,
-        seconds=found.seconds,
-        first_solution_s=0.0,
-        values=best,
-        solutions=found.solutions,
+    # a bound of one phase that meets the plan of another proves it all the same
+    return _ended(
+        found.best, found.bound, found.seconds, found.solutions, proven=found.status is Status.OPTIMAL
     )
 
 
@@ -844,15 +836,9 @@ def _side_by_side(
     if proven and on_progress is not None:
         # CP-SAT reports no bound when its search closes the gap: the front end sees it here
         on_progress(Progress(time.perf_counter() - started, best["objective"], best["objective"], 0, False))
-    return RawSolution(
-        status=Status.OPTIMAL if proven else Status.FEASIBLE,
-        objective=best["objective"],
-        bound=best["objective"] if proven else bound,
-        seconds=time.perf_counter() - started,
-        first_solution_s=0.0,
-        values=best,
-        solutions=planned.solutions + sum(raw.solutions for _, raw in results),
-        case_bounds=case_bounds,
+    solutions = planned.solutions + sum(raw.solutions for _, raw in results)
+    return _ended(
+        best, bound, time.perf_counter() - started, solutions, proven=proven, case_bounds=case_bounds
     )
 
 
@@ -890,16 +876,7 @@ def _side_by_side_first(
     if found is not None and found[0]["objective"] <= best["objective"]:
         best = found[0]
     bound = max(b for b in (first.bound, raw.bound, 0.0) if b is not None)
-    proven = bound >= best["objective"] - 1e-9
-    return RawSolution(
-        status=Status.OPTIMAL if proven else Status.FEASIBLE,
-        objective=best["objective"],
-        bound=best["objective"] if proven else bound,
-        seconds=time.perf_counter() - started,
-        first_solution_s=0.0,
-        values=best,
-        solutions=first.solutions + raw.solutions,
-    )
+    return _ended(best, bound, time.perf_counter() - started, first.solutions + raw.solutions)
 
 
 def _bound_by_cases(
@@ -1010,6 +987,30 @@ def _restart_due(shared: dict, until: float) -> tuple[list[int], float] | None:
     if objective < shared["start"] - 1e-9 and time.perf_counter() < until:
         return values, objective
     return None
+
+
+def _ended(
+    best: dict,
+    bound: float | None,
+    seconds: float,
+    solutions: int,
+    *,
+    proven: bool = False,
+    case_bounds: dict[str, float] | None = None,
+) -> RawSolution:
+    """What a solve of several searches ended with: its best plan (values with ``objective``),
+    optimal when one search ``proven`` it or when the best bound meets it."""
+    proven = proven or (bound is not None and bound >= best["objective"] - 1e-9)
+    return RawSolution(
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        objective=best["objective"],
+        bound=best["objective"] if proven else bound,
+        seconds=seconds,
+        first_solution_s=0.0,
+        values=best,
+        solutions=solutions,
+        case_bounds=case_bounds,
+    )
 
 
 def _found(bm: BuiltModel, raw: RawSolution) -> tuple[dict, list[int] | None] | None:
