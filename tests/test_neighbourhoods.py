@@ -692,7 +692,7 @@ def _today(bm):
 
 def test_a_long_solve_of_a_large_labelled_model_runs_side_by_side_first_then_in_cases(monkeypatch):
     """60 s of 自然资源局: the first SIDE_BY_SIDE_FIRST_S as a 10 s solve would run (proven in 8.1-10.2 s,
-    seeds 0-3, against 19.5-22.7 s in turn), then the two cases on every worker with the time
+    seeds 0-3, against 19.5-20.6 s in turn), then the two cases on every worker with the time
     left, from the best plan so far. The result keeps the better bound of the two parts."""
     bm = _two_duty_model()
     monkeypatch.setattr(solve_module, "SIDE_BY_SIDE_MIN_CELLS", 1)  # the tiny model counts as large

@@ -411,10 +411,10 @@ NEW_SECTION_SHARE = 0.7
 # case with a new section has no plan to prune with (its plans all cost more); the cut gives it
 # that, so its fixed search can prune: 自然资源局 内设机构个数不变's case proven in 13.0 / 13.8 s
 # (seeds 0 / 1, two workers), against no bound at all in 40 s without the cut. 60 s solves, seeds
-# 0-3, proven in (before -> now): 自然资源局 9+X 19.5-22.7 s -> 8.1-10.2 s, 内设机构个数不变
-# 25.8-28.1 s -> 23.6-26.8 s. The in-turn bound phase of smaller labelled models proves in cases
-# too: 住建局 at 10 s, seeds 0-3, level (9+X 6.0-6.5 s -> 5.7-6.2 s, 内设机构个数不变 7.5-8.3 s ->
-# 7.6-8.2 s).
+# 0-3: 自然资源局 9+X proven in 8.1-10.2 s in one run, 9.1-18.8 s in another (in turn: 19.5 / 20.6 s
+# in stop 39's bench, seeds 0 / 1); 内设机构个数不变 in 23.6-27.9 s (in turn 27.0 / 28.1 s). The
+# in-turn bound phase of smaller labelled models proves in cases too: 住建局 at 10 s, seeds 0-3,
+# level (9+X 6.0-6.5 s -> 5.7-6.2 s, 内设机构个数不变 7.5-8.3 s -> 7.6-8.2 s).
 SIDE_BY_SIDE_FIRST_S = 10.0
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
