@@ -954,8 +954,9 @@ def _bound_by_cases(
 
 
 def _bound_cases(bm: BuiltModel) -> dict[str, BuiltModel]:
-    """The side-by-side bound search's cases: one model for all plans, or, on a labelled layout,
-    one for plans with a new section ("new") and one for plans without ("kept"), as copies."""
+    """The cases a bound search proves (side by side, or ``_bound_by_cases``): one model for all
+    plans, or, on a labelled layout, one for plans with a new section ("new", a copy without the
+    hint) and one for plans without ("kept": ``bm`` itself, constrained)."""
     new = bm.vars.new_sections()
     if new is None:
         return {"all": bm}
