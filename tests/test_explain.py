@@ -96,6 +96,31 @@ def test_a_basic_section_mostly_running_a_key_task_is_named_after_it():
     assert name == f"{dept.key_tasks[0].name.removesuffix('专班')}科" != f"{line.group}科"
 
 
+def test_a_basic_section_is_not_named_after_a_key_task_that_has_its_own_dynamic_section():
+    # 体育局's plan: the basic section with one of 营商环境优化's duties and a sliver of a line was
+    # 营商环境优化科, beside 营商环境优化专班; the 专班 holds the task's name, the line names the other
+    dept = generate_department(30, 12, 4, 0, 5, n_key_tasks=1)
+    kt = [d for d in dept.duties if d.function is Function.KEY_TASK and not d.group]
+    line = next(d for d in dept.duties if d.group and d.function is Function.BUSINESS)
+    assert kt[0].workload_fte > line.workload_fte and len(kt) >= 2
+    raw = [
+        {**_basic((line.id, kt[0].id), (), Function.KEY_TASK), "slot": 0},
+        {
+            **_basic(tuple(d.id for d in kt[1:]), ()),
+            "kind": SectionKind.DYNAMIC,
+            "key_task": kt[0].key_task,
+            "slot": 1,
+        },
+    ]
+    raw = [{**r, "staff": (), "chief": None, "deputies": (), "deputy_posts": 0} for r in raw]
+    task = dept.key_tasks[0].name.removesuffix("专班")
+    names = {s.kind: s.name for s in _name_and_number(prepare(Scenario(name="t", department=dept)), raw)}
+    assert names == {SectionKind.BASIC: f"{line.group}科", SectionKind.DYNAMIC: f"{task}专班"}
+    # without the 专班, the same section runs the task in the plan and is named after it
+    names = [s.name for s in _name_and_number(prepare(Scenario(name="t", department=dept)), raw[:1])]
+    assert names == [f"{task}科"]
+
+
 def test_a_stage_is_named_in_the_reasons_language():
     dept = generate_department(30, 12, 4, 1, 5)
     staged = next(d for d in dept.duties if d.chain and d.stage)

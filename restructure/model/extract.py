@@ -114,7 +114,10 @@ def _name_and_number(inst: Instance, raw: list[dict]) -> list[PlanSection]:
         return (r["kind"] is SectionKind.DYNAMIC, order.get(r["main"], 9), first, r["slot"])
 
     raw.sort(key=key)
-    names = _distinct(dept, raw, _unshared(inst, raw, [_propose_name(inst, r) for r in raw]))
+    # a key task with a 专班 of its own in this plan: its name is the 专班's
+    staffed = frozenset(r["key_task"] for r in raw if r["kind"] is SectionKind.DYNAMIC and r["key_task"])
+    proposed = [_propose_name(inst, r, staffed=staffed) for r in raw]
+    names = _distinct(dept, raw, _unshared(inst, raw, proposed, staffed))
     out = []
     nb = nd = 0
     for r, name in zip(raw, names, strict=True):
@@ -149,9 +152,12 @@ def _name_and_number(inst: Instance, raw: list[dict]) -> list[PlanSection]:
     return out
 
 
-def _propose_name(inst: Instance, r: dict, taken: frozenset[str] = frozenset()) -> str:
+def _propose_name(
+    inst: Instance, r: dict, taken: frozenset[str] = frozenset(), staffed: frozenset[str] = frozenset()
+) -> str:
     """A name for one new section; ``taken``: lines and function words another section's name
-    carries (``_unshared``), not to be used here while another choice is left."""
+    carries (``_unshared``), not to be used here while another choice is left; ``staffed``: the key
+    tasks a dynamic section of the plan runs, whose names a basic section does not take."""
     dept = inst.dept
     if r["kind"] is SectionKind.DYNAMIC and r["key_task"]:
         kt = next((t for t in dept.key_tasks if t.id == r["key_task"]), None)
@@ -173,9 +179,12 @@ def _propose_name(inst: Instance, r: dict, taken: frozenset[str] = frozenset()) 
 
     def line_of(d: str) -> str:
         # key-task work without a business line counts under its key task's name: a basic
-        # section that mostly runs one is named after it, not after a sliver of other work
+        # section that mostly runs one is named after it, not after a sliver of other work. Not
+        # where the task has a 专班: 重大项目推进科 beside 重大项目推进专班 reads as two homes for it.
         duty = dept.duty(d)
-        return duty.group or key_task_name.get(duty.key_task or "", duty.key_task or "")
+        if duty.group or not duty.key_task or (r["kind"] is SectionKind.BASIC and duty.key_task in staffed):
+            return duty.group or ""
+        return key_task_name.get(duty.key_task, duty.key_task)
 
     for d in r["duties"]:
         if line_of(d):
@@ -419,7 +428,9 @@ def _parts(name: str) -> list[str]:
     return [p for p in re.split("[和、]", _bare(name)) if p]
 
 
-def _unshared(inst: Instance, raw: list[dict], names: list[str]) -> list[str]:
+def _unshared(
+    inst: Instance, raw: list[dict], names: list[str], staffed: frozenset[str] = frozenset()
+) -> list[str]:
     """Names in which each line or function word appears once. Where two sections' names share a
     part (社会救助和政策法规科 beside 社会救助科; 治安管理和出入境管理科 beside 户政管理和出入境管理科),
     the section named by that part alone keeps it, else the one holding most of its work; each
@@ -452,7 +463,7 @@ def _unshared(inst: Instance, raw: list[dict], names: list[str]) -> list[str]:
         # every part another section's name keeps, so that the new name takes none of them either
         taken = frozenset(p for p, o in owner.items() if o != i)
         if len(ps) > 1 and taken & set(ps):
-            out[i] = _propose_name(inst, raw[i], taken)
+            out[i] = _propose_name(inst, raw[i], taken, staffed)
     return out
 
 
