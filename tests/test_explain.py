@@ -221,11 +221,39 @@ def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing
     assert _propose_name(inst, _basic(("D1", "D2"), ("S1",), Function.LICENSING)) == "户政管理大队"
     assert _propose_name(inst, _basic(("D1", "D3"), ("S1",), Function.LICENSING)) == "行政许可科"
     # all the licensing, but half the section's work is traffic policing: still the traffic unit,
-    # unless the scenario gathers licensing in one section (集中许可), which this one is
+    # unless the scenario gathers licensing in one section (集中许可); then this is its home and
+    # the traffic line's as well, and the name says both (行政许可科 alone hid the traffic work)
     traffic = _basic(("D1", "D3", "D4"), ("S2",), Function.LICENSING)
     assert _propose_name(inst, traffic) == "交通警察大队"
-    gathered = replace(sc, rules=replace(sc.rules, single_section=("support", "licensing")))
-    assert _propose_name(prepare(gathered), traffic) == "行政许可科"
+    gathered = prepare(replace(sc, rules=replace(sc.rules, single_section=("support", "licensing"))))
+    assert _propose_name(gathered, traffic) == "道路交通管理和行政许可大队"
+    # the gathered licences alone, every line's other work elsewhere: the licensing section
+    assert _propose_name(gathered, _basic(("D1", "D3"), ("S1",), Function.LICENSING)) == "行政许可科"
+
+
+def test_the_gathered_licensing_home_that_took_in_whole_lines_is_named_after_them_as_well():
+    # the police 集中许可 plan: the licensing section took in all of 治安管理 and 户政管理 (related
+    # lines) and the traffic licences; 行政许可科 among 大队 hid most of its work
+    sc = scenario(
+        [section("S1", "治安管理大队"), section("S2", "户政管理大队"), section("S3", "交通警察大队")],
+        [
+            duty("D1", "S1", 3.0, group="治安管理", function="enforcement"),
+            duty("D2", "S1", 0.5, group="治安管理", function="licensing"),
+            duty("D3", "S2", 1.5, group="户政管理", function="licensing"),
+            duty("D4", "S2", 1.0, group="户政管理"),
+            duty("D5", "S3", 2.0, group="道路交通管理", function="licensing"),
+            duty("D6", "S3", 3.0, group="道路交通管理", function="enforcement"),
+        ],
+        [person(f"P{i}", f"S{i}", "chief") for i in (1, 2, 3)],
+    )
+    sc = replace(
+        sc,
+        rules=replace(sc.rules, single_section=("support", "licensing")),
+        objective=replace(sc.objective, related_groups=(("治安管理", "户政管理"),)),
+    )
+    home = _basic(("D1", "D2", "D3", "D4", "D5"), ("S1", "S2"), Function.LICENSING)
+    traffic = _basic(("D6",), ("S3",), Function.ENFORCEMENT)
+    assert _names(sc, home, traffic) == ["治安管理、户政管理和行政许可大队", "交通警察大队"]
 
 
 def test_a_line_section_that_took_in_the_policy_work_says_so_in_its_name():

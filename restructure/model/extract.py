@@ -164,12 +164,13 @@ def _propose_name(
         base = kt.name if kt else r["key_task"]
         return base if base.endswith(("科", "室", "专班")) else f"{base}专班"
     main = r["main"]
-    if main in _NAMED_BY_FUNCTION and _is_the_function_section(inst, r["duties"], main):
+    gathered = _gathered_here(inst, r["duties"])
+    if main in _NAMED_BY_FUNCTION and _is_the_function_section(inst, r["duties"], main) and not gathered:
         name = _function_name(dept, r["duties"], main)
         return _today_function_name(inst, r, main) if name == SECTION_NAME_BY_FUNCTION[main] else name
     total = sum(dept.duty(d).workload_fte for d in r["duties"]) or 1.0
     # one predecessor that brought most of the work: keep its name (planners know it)
-    if len(r["successor_of"]) == 1:
+    if len(r["successor_of"]) == 1 and not gathered:
         s = r["successor_of"][0]
         from_s = sum(dept.duty(d).workload_fte for d in r["duties"] if dept.duty(d).current_section == s)
         if from_s / total >= 0.5:
@@ -218,11 +219,40 @@ def _propose_name(
         else:
             similar = [name]
             name = _with_function(inst, r["duties"], words[name], by_group[name], taken)
+        if gathered and gathered not in name:
+            name = _joined(*(_bare(words[g]) for g in similar), gathered)
         if _unit(name):
             return name
         named = [d for d in r["duties"] if line_of(d) in similar]
         return name + _unit_of_today(dept, named)
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
+
+
+def _gathered_here(inst: Instance, duties: tuple[str, ...]) -> str | None:
+    """The words of a function the scenario gathers in one section (集中许可) when these duties
+    are its home and also most of a business line's other work, at least half as much as the
+    function's: that section is named after its
+    lines and the function, so that the line has a home in the names. The police licensing home
+    that took in 治安管理大队, 户政管理大队 and 出入境管理大队 was 行政许可科 among 大队, a name in
+    which no reader finds 治安管理; it is 治安管理、户政管理和行政许可大队."""
+    dept = inst.dept
+    for function in (Function.LICENSING, Function.POLICY):
+        if function.value not in inst.scenario.rules.single_section or not _holds_most(
+            dept, duties, function
+        ):
+            continue
+        here: dict[str, float] = defaultdict(float)
+        for d in duties:
+            duty = dept.duty(d)
+            if duty.group and duty.function is not function:
+                here[duty.group] += duty.workload_fte
+        own = _work_of(dept, duties, function)
+        for line, work in here.items():
+            # a line of its own beside the function, not the function's own line (法制 in 法制大队)
+            rest = sum(d.workload_fte for d in dept.duties if d.group == line and d.function is not function)
+            if work > 0.5 * rest and work >= 0.5 * own:
+                return _function_title(inst, duties, function)
+    return None
 
 
 def _share_words(dept: Department, duties: tuple[str, ...], line: str, work: float) -> str:
