@@ -474,6 +474,11 @@ class SolverInfo:
     version: str = doc("restructure version", default="")
     formulation: str = doc("model variant used", default="aggregated")
     layout: str = doc("slot layout of the model: labelled or anonymous (see model.instance)", default="")
+    bound_without_new_sections: float | None = doc(
+        "best proven bound over the plans that set up no new section (one continuing none of today's), "
+        "where the search proved those apart; at this plan's objective when none of them beats it (added)",
+        default=None,
+    )
 
 
 @dataclass(frozen=True)

@@ -92,12 +92,16 @@ def gap_text(info: SolverInfo, lang: str) -> str:
     """How much better than this plan the best one could be, in the planners' units. A relative
     gap misleads near an optimum of 0 (it reads 100 %), so it is said in points of the objective,
     and what they are worth as FTE of imbalance or as moves (the weights' exchange rates).
-    Empty for a proven optimum (the status says so) and when no bound is known."""
+    Empty for a proven optimum (the status says so) and when no bound is known. Where no plan
+    without a new section beats this one (``bound_without_new_sections``), it says so: the gap is
+    then what a plan with a new section could save."""
     if info.status is Status.OPTIMAL:
         return ""
     units = info.gap_units
     if "points" not in units:
         return ""
+    kept = info.bound_without_new_sections
+    settled = kept is not None and info.objective is not None and kept >= info.objective - 1e-9
     points = units["points"]
     worth_zh, worth_en = [], []
     if "fte" in units:
@@ -108,8 +112,15 @@ def gap_text(info: SolverInfo, lang: str) -> str:
         worth_en.append(f"{units['moves']:g} moves")
     if lang == "en":
         tail = f" (about {' or '.join(worth_en)})" if worth_en else ""
+        if settled:
+            return (
+                "no plan without a new section is better (proven); "
+                f"one with a new section could save at most {points:g} points{tail}"
+            )
         return f"a better plan could save at most {points:g} points{tail}"
     tail = f"（约合{'或'.join(worth_zh)}）" if worth_zh else ""
+    if settled:
+        return f"已证明不新设科室的方案都不优于本方案；新设科室的方案至多还可改善{points:g}分{tail}"
     return f"至多还可改善{points:g}分{tail}"
 
 

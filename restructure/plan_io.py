@@ -100,6 +100,11 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "version": s.version,
             "formulation": s.formulation,
             **({"layout": s.layout} if s.layout else {}),
+            **(
+                {"bound_without_new_sections": s.bound_without_new_sections}
+                if s.bound_without_new_sections is not None
+                else {}
+            ),
         },
     }
 
@@ -169,6 +174,7 @@ def plan_from_dict(d: Mapping[str, Any]) -> Plan:
             version=s.get("version", ""),
             formulation=s.get("formulation", "aggregated"),
             layout=s.get("layout", ""),
+            bound_without_new_sections=s.get("bound_without_new_sections"),
         ),
     )
 

@@ -108,6 +108,7 @@ def solve(
         version=__version__,
         formulation=formulation,
         layout=inst.layout.value,
+        bound_without_new_sections=_bound_without_new_sections(raw),
     )
     common = dict(
         scenario=scenario.name,
@@ -295,7 +296,19 @@ def _solve_in_tiers(
         raw.objective += w_struct * shortfall
     if raw.bound is not None:
         raw.bound += w_struct * shortfall_bound
+    if raw.case_bounds is not None:
+        raw.case_bounds = {case: b + w_struct * shortfall_bound for case, b in raw.case_bounds.items()}
     return raw
+
+
+def _bound_without_new_sections(raw: RawSolution) -> float | None:
+    """For a plan not proven optimal whose bound search proved the plans without a new section
+    apart: their bound, at most the plan's objective (then none of them beats it, a statement a
+    planner can use where plans with a new section are still open)."""
+    kept = (raw.case_bounds or {}).get("kept")
+    if raw.status is not Status.FEASIBLE or kept is None or raw.objective is None:
+        return None
+    return round(min(kept, raw.objective), 2)
 
 
 def hint_mismatch(scenario: Scenario, plan: Plan) -> tuple[str, str] | None:

@@ -229,3 +229,24 @@ def test_objective_notes_print_whole_below_the_breakdown(tmp_path):
     (note,) = [line for line in lines if "科室规模上限" in line and "│" not in line]
     assert note.strip().endswith("超出的每人计入“科室规模适度”")
     assert lines.index(note) > next(i for i, line in enumerate(lines) if "合计（目标值）" in line)
+
+
+def test_a_plan_no_plan_without_a_new_section_beats_is_reported_so(tmp_path, monkeypatch):
+    """The bound search proved the plans without a new section apart and none beats the plan,
+    while plans with one stay open: plan.json keeps that bound, and the result line says it."""
+    real = planning.search
+
+    def settled_without_new_sections(*args, **kwargs):
+        raw = real(*args, **kwargs)
+        raw.status, raw.bound = Status.FEASIBLE, raw.objective - 3
+        raw.case_bounds = {"kept": raw.objective + 1, "new": raw.objective - 3}
+        return raw
+
+    monkeypatch.setattr(planning, "search", settled_without_new_sections)
+    result = _solve(str(SCIENCE), "--out", str(tmp_path), *FAST)
+    assert result.exit_code == 0, result.output
+    info = read_plan(tmp_path).solver
+    assert info.status is Status.FEASIBLE and info.bound == pytest.approx(info.objective - 3)
+    assert info.bound_without_new_sections == pytest.approx(info.objective)  # at most the plan
+    text = "".join(result.output.split())
+    assert "已证明不新设科室的方案都不优于本方案；新设科室的方案至多还可改善3分" in text

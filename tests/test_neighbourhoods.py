@@ -670,6 +670,8 @@ def test_the_bound_by_cases_proves_the_optimum_it_starts_from_and_never_bounds_a
     best = {**bm.values(solver.value), "objective": optimum}
     out = solve_module._bound_by_cases(bm, settings, best, time_limit_s=20, on_progress=None, stop=None)
     assert out.status is Status.OPTIMAL and out.bound == pytest.approx(optimum)
+    assert out.case_bounds is not None and min(out.case_bounds.values()) == pytest.approx(optimum)
+    assert out.case_bounds["kept"] >= optimum - 1e-9  # each case proven on its own
 
     worse = _labelled_24()
     start = solve_module.add_hint(worse, _today(worse))
@@ -708,7 +710,8 @@ def test_a_long_solve_of_a_large_labelled_model_runs_side_by_side_first_then_in_
 
     def fake_cases(bm, settings, best, *, time_limit_s, on_progress, stop, known):
         calls.append(("cases", round(time_limit_s), best["objective"], known))
-        return solve_module.RawSolution(Status.FEASIBLE, None, 68.0, 1.0, None, None)
+        bounds = {"kept": 73.0, "new": 68.0}  # the rest of the plans without, bounded further
+        return solve_module.RawSolution(Status.FEASIBLE, None, 68.0, 1.0, None, None, case_bounds=bounds)
 
     monkeypatch.setattr(solve_module, "_side_by_side", fake_side_by_side)
     monkeypatch.setattr(solve_module, "_bound_by_cases", fake_cases)
@@ -719,6 +722,8 @@ def test_a_long_solve_of_a_large_labelled_model_runs_side_by_side_first_then_in_
         ("cases", 50, 75.0, {"new": 76.0, "kept": 70.0}),  # what the first part settled goes on
     ]
     assert out.status is Status.FEASIBLE and out.objective == 75.0 and out.bound == 70.0
+    # each case at the better bound either part proved (the planner's "without a new section")
+    assert out.case_bounds == {"new": 76.0, "kept": 73.0}
 
     calls.clear()  # a short solve stays side by side throughout
     solve_module.search(bm, replace(on_the_clock, time_limit_s=10), {"objective": 80.0}, time_limit_s=10)

@@ -509,7 +509,12 @@ def search(
     )
     # a bound of one phase that meets the plan of another proves it all the same
     return _ended(
-        found.best, found.bound, found.seconds, found.solutions, proven=found.status is Status.OPTIMAL
+        found.best,
+        found.bound,
+        found.seconds,
+        found.solutions,
+        proven=found.status is Status.OPTIMAL,
+        case_bounds=found.case_bounds,
     )
 
 
@@ -523,6 +528,7 @@ class _Phased:
     status: Status
     seconds: float
     solutions: int
+    case_bounds: dict[str, float] | None = None  # a bound phase in cases (``_bound_by_cases``)
 
 
 def _phases(
@@ -541,6 +547,7 @@ def _phases(
     with a ``deadline`` (``time.perf_counter()``), none runs past it; with ``stall``, the section
     neighbourhoods end once stalled (``SECTIONS_STALL``) and the next phase gets what they left."""
     bound, status, spent, solutions = None, Status.FEASIBLE, 0.0, 0
+    case_bounds: dict[str, float] | None = None
     carry = 0.0  # what the section neighbourhoods left when they stalled (in their own units)
     for phase, share, keep_hint in phases:
         if stop is not None and stop.is_set():
@@ -586,6 +593,7 @@ def _phases(
             )
         spent += raw.seconds
         solutions += raw.solutions
+        case_bounds = _merged_case_bounds(case_bounds, raw.case_bounds)
         found = _found(bm, raw)
         if found is not None and found[0]["objective"] <= best["objective"]:
             best = found[0]
@@ -600,7 +608,7 @@ def _phases(
             ):
                 status = Status.OPTIMAL
                 break
-    return _Phased(best, bound, status, spent, solutions)
+    return _Phased(best, bound, status, spent, solutions, case_bounds)
 
 
 def side_by_side(settings: SolverSettings, time_limit_s: float, cells: int) -> bool:
@@ -876,7 +884,13 @@ def _side_by_side_first(
     if found is not None and found[0]["objective"] <= best["objective"]:
         best = found[0]
     bound = max(b for b in (first.bound, raw.bound, 0.0) if b is not None)
-    return _ended(best, bound, time.perf_counter() - started, first.solutions + raw.solutions)
+    return _ended(
+        best,
+        bound,
+        time.perf_counter() - started,
+        first.solutions + raw.solutions,
+        case_bounds=_merged_case_bounds(first.case_bounds, raw.case_bounds),
+    )
 
 
 def _bound_by_cases(
@@ -950,6 +964,7 @@ def _bound_by_cases(
         values=None if top is None else top.values,
         solutions=sum(r.solutions for r in ended),
         every_value=None if top is None else top.every_value,
+        case_bounds=bounds,
     )
 
 
@@ -965,6 +980,13 @@ def _bound_cases(bm: BuiltModel) -> dict[str, BuiltModel]:
     with_new.model.clear_hints()  # the plans so far have none
     bm.model.add(new == 0)
     return {"new": with_new, "kept": bm}
+
+
+def _merged_case_bounds(a: dict[str, float] | None, b: dict[str, float] | None) -> dict[str, float] | None:
+    """What two searches of the same cases proved together: the higher bound of each case."""
+    if a is None or b is None:
+        return a or b
+    return {case: max(a.get(case, 0.0), b.get(case, 0.0)) for case in a.keys() | b.keys()}
 
 
 def _case_bound(raw: RawSolution, below: float | None = None) -> float:
