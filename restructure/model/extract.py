@@ -231,10 +231,10 @@ def _propose_name(
 def _gathered_here(inst: Instance, duties: tuple[str, ...]) -> str | None:
     """The words of a function the scenario gathers in one section (集中许可) when these duties
     are its home and also most of a business line's other work, at least half as much as the
-    function's: that section is named after its
-    lines and the function, so that the line has a home in the names. The police licensing home
-    that took in 治安管理大队, 户政管理大队 and 出入境管理大队 was 行政许可科 among 大队, a name in
-    which no reader finds 治安管理; it is 治安管理、户政管理和行政许可大队."""
+    function's: that section is named after its lines and the function, so that the line has a
+    home in the names. The police licensing home that took in 治安管理大队, 户政管理大队 and
+    出入境管理大队 was 行政许可科 among 大队, a name in which no reader finds 治安管理; it is
+    治安管理、户政管理和行政许可大队."""
     dept = inst.dept
     for function in (Function.LICENSING, Function.POLICY):
         if function.value not in inst.scenario.rules.single_section or not _holds_most(
