@@ -31,7 +31,10 @@ def _with_workload(sc: Scenario, index: int, fte: float) -> Scenario:
     duties = sc.department.duties
     return replace(
         sc,
-        department=replace(sc.department, duties=(*duties[:index], replace(duties[index], workload_fte=fte))),
+        department=replace(
+            sc.department,
+            duties=(*duties[:index], replace(duties[index], workload_fte=fte), *duties[index + 1 :]),
+        ),
     )
 
 
@@ -190,16 +193,60 @@ def test_a_section_with_the_smaller_part_of_a_line_is_named_after_where_that_par
 
 def test_related_lines_together_outweigh_a_larger_single_line_in_the_name():
     # 监所管理 is the largest line, but 经济犯罪侦查 and 禁毒, which the planner calls related,
-    # bring more work together: they name the section
+    # bring more work together: they lead the name. 监所管理大队, taken in whole, still shows:
+    # 经济犯罪侦查和禁毒大队 alone hid the detention unit
     sc = _one_line_per_unit(
         ("监所管理大队", "监所管理", 1.0),
         ("经济犯罪侦查大队", "经济犯罪侦查", 0.8),
         ("禁毒大队", "禁毒", 0.6),
     )
     merged = _basic(("D1", "D2", "D3"), ("S1", "S2", "S3"))
-    assert _propose_name(prepare(sc), merged) == "监所管理大队"
     akin = replace(sc, objective=replace(sc.objective, related_groups=(("经济犯罪侦查", "禁毒"),)))
-    assert _propose_name(prepare(akin), merged) == "经济犯罪侦查和禁毒大队"
+    assert _propose_name(prepare(akin), merged) == "经济犯罪侦查、禁毒和监所管理大队"
+    # a unit under half the size of the leading line is a sliver of the section: left out
+    small = _with_workload(akin, 0, 0.35)
+    assert _propose_name(prepare(small), merged) == "经济犯罪侦查和禁毒大队"
+
+
+def test_every_unit_a_section_took_in_whole_shows_in_its_name():
+    # 刑事侦查大队 and 指挥中心 merged into 监所管理大队, no two of them named akin: the largest line
+    # alone (监所管理大队) left a planner asking where criminal investigation went
+    sc = _one_line_per_unit(
+        ("监所管理大队", "监所管理", 1.0),
+        ("刑事侦查大队", "刑事侦查", 0.9),
+        ("指挥中心", "指挥调度", 0.8),
+        ("禁毒大队", "禁毒", 0.7),
+    )
+    inst = prepare(sc)
+    assert (
+        _propose_name(inst, _basic(("D1", "D2", "D3"), ("S1", "S2", "S3")))
+        == "监所管理、刑事侦查和指挥调度大队"
+    )
+    # three lines at most, the largest
+    four = _basic(("D1", "D2", "D3", "D4"), ("S1", "S2", "S3", "S4"))
+    assert _propose_name(inst, four) == "监所管理、刑事侦查和指挥调度大队"
+    # work of a line that came without its unit (the unit goes on elsewhere) is not a merge
+    assert _propose_name(inst, _basic(("D1", "D2"), ("S1",))) == "监所管理大队"
+
+
+def test_the_licensing_home_that_took_in_whole_units_names_them():
+    # 行政许可科 took in 网络安全保卫科 and 科技信息化科 whole, no 集中许可 in the scenario: a
+    # quarter of its licensing work or more from each, so both show beside the function
+    sc = scenario(
+        [section("S1", "行政许可科"), section("S2", "网络安全保卫科"), section("S3", "科技信息化科")],
+        [
+            duty("D1", "S1", 2.0, function="licensing"),
+            duty("D2", "S1", 2.0, function="licensing"),
+            duty("D3", "S2", 1.2, group="网络安全保卫"),
+            duty("D4", "S3", 1.0, group="科技信息化"),
+        ],
+        [person(f"P{i}", f"S{i}", "chief") for i in (1, 2, 3)],
+    )
+    home = _basic(("D1", "D2", "D3", "D4"), ("S1", "S2", "S3"), Function.LICENSING)
+    assert _propose_name(prepare(sc), home) == "网络安全保卫、科技信息化和行政许可科"
+    # under a quarter of the licensing work, a merged unit is a sliver of the licensing section
+    small = _with_workload(_with_workload(sc, 2, 0.9), 3, 0.5)
+    assert _propose_name(prepare(small), home) == "行政许可科"
 
 
 def test_only_a_section_with_most_of_the_licensing_work_is_named_after_licensing():

@@ -164,7 +164,7 @@ def _propose_name(
         base = kt.name if kt else r["key_task"]
         return base if base.endswith(("科", "室", "专班")) else f"{base}专班"
     main = r["main"]
-    gathered = _gathered_here(inst, r["duties"])
+    gathered = _gathered_here(inst, r["duties"], r["successor_of"])
     if main in _NAMED_BY_FUNCTION and _is_the_function_section(inst, r["duties"], main) and not gathered:
         name = _function_name(dept, r["duties"], main)
         return _today_function_name(inst, r, main) if name == SECTION_NAME_BY_FUNCTION[main] else name
@@ -213,6 +213,10 @@ def _propose_name(
         name = ranked[0]
         # related lines of similar size (a merge the planner asked for): up to three give the name
         similar = [g for g in ranked[:3] if by_group[g] >= 0.5 * by_group[name]]
+        # and a unit merged in whole whose line is not among them, of similar size as well:
+        # 监所管理科 that took in 刑事侦查科 and 指挥调度科 hid two units a planner will ask after
+        merged_in = _merged_lines(inst, r["successor_of"], by_group, exclude=similar)
+        similar += [g for g in merged_in if by_group[g] >= 0.5 * by_group[name]][: 3 - len(similar)]
         words = {g: _share_words(dept, r["duties"], g, by_group[g]) for g in similar}
         if len(similar) > 1:
             name = _joined(*(_bare(words[g]) for g in similar[:-1]), words[similar[-1]])
@@ -220,6 +224,7 @@ def _propose_name(
             similar = [name]
             name = _with_function(inst, r["duties"], words[name], by_group[name], taken)
         if gathered and gathered not in name:
+            similar = similar[:2]  # three parts at most, the function one of them
             name = _joined(*(_bare(words[g]) for g in similar), gathered)
         if _unit(name):
             return name
@@ -228,31 +233,65 @@ def _propose_name(
     return SECTION_NAME_BY_FUNCTION.get(main, "业务科") if main else "业务科"
 
 
-def _gathered_here(inst: Instance, duties: tuple[str, ...]) -> str | None:
-    """The words of a function the scenario gathers in one section (集中许可) when these duties
-    are its home and also most of a business line's other work, at least half as much as the
-    function's: that section is named after its lines and the function, so that the line has a
-    home in the names. The police licensing home that took in 治安管理大队, 户政管理大队 and
+def _gathered_here(inst: Instance, duties: tuple[str, ...], successor_of: tuple[str, ...] = ()) -> str | None:
+    """The words of a function (licensing, policy) when these duties are its home and also most of
+    a business line's other work: that section is named after its lines and the function, so that
+    the line has a home in the names. The line counts where the scenario gathers the function in
+    one section (集中许可: the licences bring their lines' other work along) and it is at least half
+    as much as the function's work, or where it is the line of a unit this section took in whole
+    (``successor_of``) and at least a quarter. The police licensing home that took in 治安管理大队, 户政管理大队 and
     出入境管理大队 was 行政许可科 among 大队, a name in which no reader finds 治安管理; it is
     治安管理、户政管理和行政许可大队."""
     dept = inst.dept
     for function in (Function.LICENSING, Function.POLICY):
-        if function.value not in inst.scenario.rules.single_section or not _holds_most(
-            dept, duties, function
-        ):
+        if not _holds_most(dept, duties, function):
             continue
         here: dict[str, float] = defaultdict(float)
         for d in duties:
             duty = dept.duty(d)
             if duty.group and duty.function is not function:
                 here[duty.group] += duty.workload_fte
+        gathered = function.value in inst.scenario.rules.single_section
+        merged_in = _merged_lines(inst, successor_of, here)
         own = _work_of(dept, duties, function)
         for line, work in here.items():
             # a line of its own beside the function, not the function's own line (法制 in 法制大队)
             rest = sum(d.workload_fte for d in dept.duties if d.group == line and d.function is not function)
-            if work > 0.5 * rest and work >= 0.5 * own:
+            if work <= 0.5 * rest:
+                continue
+            # a unit taken in whole shows from a quarter of the function's work, as a function
+            # does beside a line (``_with_function``)
+            if (gathered and work >= 0.5 * own) or (line in merged_in and work >= 0.25 * own):
                 return _function_title(inst, duties, function)
     return None
+
+
+def _merged_lines(
+    inst: Instance, successor_of: tuple[str, ...], here: dict[str, float], exclude: list[str] = ()
+) -> list[str]:
+    """The lines of the units of today a section took in whole, with most of each line's work
+    ``here`` (line -> FTE in the section), the largest first, less those in ``exclude``. A unit's
+    line is the one that is at least half of its work (刑事侦查 for 刑事侦查科; none for 执法监督科).
+    Only where the section continues more than one unit: one alone keeps its own name. Not a
+    unit that is today's home of a function (法制大队, 办公室): the function's words name it."""
+    if len(successor_of) < 2:
+        return []
+    dept = inst.dept
+    out = []
+    for s in successor_of:
+        if _function_of_today(dept, s) is not None:
+            continue
+        work: dict[str, float] = defaultdict(float)
+        for d in dept.duties:
+            if d.current_section == s:
+                work[d.group or ""] += d.workload_fte
+        line = max(sorted(g for g in work if g), key=lambda g: work[g], default=None)
+        if line is None or work[line] < 0.5 * sum(work.values()) or line in exclude or line in out:
+            continue
+        total = sum(d.workload_fte for d in dept.duties if d.group == line)
+        if here.get(line, 0.0) > 0.5 * total:
+            out.append(line)
+    return sorted(out, key=lambda g: -here[g])
 
 
 def _share_words(dept: Department, duties: tuple[str, ...], line: str, work: float) -> str:
