@@ -758,3 +758,43 @@ def test_a_case_already_bounded_at_the_best_plan_is_not_searched_again(monkeypat
     assert searched == [75.0] and out.status is Status.OPTIMAL and out.bound == 75.0
     out = cases(None)
     assert searched == [None, 75.0] and out.status is Status.OPTIMAL and out.bound == 75.0
+
+
+def test_an_unsettled_case_leaves_the_other_its_reserve_so_the_bound_is_never_lost(monkeypatch):
+    """The city's 城市管理局 at 10 s: plans without a new section took the whole bound phase (bound
+    120 there, not settled at 129), the other case was never searched and the solve ended with a
+    bound of 0. Now the first case stops with ``NEW_CASE_RESERVE`` of the time left, the other is
+    bounded too, and the bound is the lower of the two; a case that settles early gives the rest
+    back to the other."""
+    bm = _two_duty_model()
+    searched: list[tuple[str, float]] = []
+    outcome = {"new": solve_module.RawSolution(Status.FEASIBLE, None, 72.0, 0.0, None, None)}
+
+    def bound_run(case_bm, settings, *, time_limit_s, on_progress, stop, bound_only, known_objective=None):
+        case = "kept" if known_objective is None else "new"
+        searched.append((case, time_limit_s))
+        if case == "kept":
+            return solve_module.RawSolution(Status.FEASIBLE, 80.0, 70.0, 0.0, None, None), None
+        return outcome["new"], None
+
+    monkeypatch.setattr(solve_module, "run", bound_run)
+    settings = SolverSettings(time_limit_s=10, seed=0, workers=2)
+
+    def cases():
+        searched.clear()
+        return solve_module._bound_by_cases(
+            bm, settings, {"objective": 80.0}, time_limit_s=10, on_progress=None, stop=None
+        )
+
+    out = cases()
+    assert [case for case, _ in searched] == ["kept", "new"]
+    assert searched[0][1] == pytest.approx(10 * (1 - solve_module.NEW_CASE_RESERVE))
+    assert searched[1][1] > 10 * solve_module.NEW_CASE_RESERVE - 0.5  # what the first case left
+    assert out.status is Status.FEASIBLE and out.bound == 70.0
+    assert out.case_bounds == {"kept": 70.0, "new": 72.0}
+
+    # no plan with a new section beats 80: that case is settled, and the rest goes back
+    outcome["new"] = solve_module.RawSolution(Status.INFEASIBLE, None, None, 0.0, None, None)
+    out = cases()
+    assert [case for case, _ in searched] == ["kept", "new", "kept"]
+    assert out.bound == 70.0 and out.case_bounds == {"kept": 70.0, "new": 80.0}

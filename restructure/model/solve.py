@@ -416,6 +416,15 @@ NEW_SECTION_SHARE = 0.7
 # in-turn bound phase of smaller labelled models proves in cases too: 住建局 at 10 s, seeds 0-3,
 # level (9+X 6.0-6.5 s -> 5.7-6.2 s, 内设机构个数不变 7.5-8.3 s -> 7.6-8.2 s).
 SIDE_BY_SIDE_FIRST_S = 10.0
+# ``_bound_by_cases`` keeps this share of its time for the case with a new section while the
+# other is not settled: the bound is the lower of the two, so a case never searched left the
+# solve with none at all. 10 s solves of the city (scenarios/city), seed 0: 城市管理局 129 (bound
+# 0; plans without a new section alone at 120), 人社局 114 (0; 105), 财政局, 农业农村局, 卫健委 and
+# 住建局 the same, while a reproducible run of each had a bound. The case with a new section
+# reaches 100 / 102 in 1.5 s (two workers, cut at the plan), so a reserve of that order gives a
+# bound without costing a proof: a proof needs that case settled as well. Once it is, what is
+# left goes back to the other case.
+NEW_CASE_RESERVE = 0.3
 # The full-problem searches a bound phase runs, one per worker (CP-SAT's names). lb_tree_search
 # (a tree search on the objective's lower bound) beside max_lp raised every bound or left it level
 # against default_lp + max_lp (2 workers, seed 0): 4 s bound-only runs 19 -> 23 (市场监管局 个数不变),
@@ -904,39 +913,54 @@ def _bound_by_cases(
     known: dict[str, float] | None = None,
 ) -> RawSolution:
     """A labelled bound phase in two cases (see ``SIDE_BY_SIDE_FIRST_S``): plans without a new
-    section, from the best plan ``bm`` is hinted with; then, once none of those beats it, plans
-    with a new section that do (``BuiltModel.objective_below`` stands in for the plan that case
-    lacks: "infeasible" proves it). A case ``known`` to be bounded at the best plan already (by
-    an earlier search) is not searched again. Returns the best plan either search ended with, as
-    it reported it, and the lower of the two bounds."""
+    section, from the best plan ``bm`` is hinted with, until none of those beats it or only
+    ``NEW_CASE_RESERVE`` of the time is left; then plans with a new section that beat it
+    (``BuiltModel.objective_below`` stands in for the plan that case lacks: "infeasible" proves
+    it); then, if that case settled early, the first again. A case ``known`` to be bounded at the
+    best plan already (by an earlier search) is not searched again. Returns the best plan any
+    search ended with, as it reported it, and the lower of the two bounds."""
     started = time.perf_counter()
     cases = _bound_cases(replace(bm, model=bm.model.clone()))
     bounds = {"kept": 0.0, "new": 0.0} | (known or {})
     objective = best["objective"]
     ended: list[RawSolution] = []
-    if bounds["kept"] < objective - 1e-9:
-        blind = None if on_progress is None else (lambda p: on_progress(replace(p, bound=0.0)))
+
+    def left() -> float:
+        if stop is not None and stop.is_set():
+            return 0.0
+        return time_limit_s - (time.perf_counter() - started)
+
+    def unsettled(case: str) -> bool:
+        return bounds[case] < objective - 1e-9
+
+    def search_kept(limit_s: float) -> None:
+        nonlocal objective
+        other = bounds["new"]  # what the other case proved: the bound the front end may see
         kept, _ = run(
-            cases["kept"], settings, time_limit_s=time_limit_s, on_progress=blind, stop=stop, bound_only=True
+            cases["kept"],
+            settings,
+            time_limit_s=limit_s,
+            on_progress=None
+            if on_progress is None
+            else (lambda p: on_progress(replace(p, bound=min(p.bound, other)))),
+            stop=stop,
+            bound_only=True,
         )
         bounds["kept"] = max(bounds["kept"], _case_bound(kept))
         ended.append(kept)
         if kept.objective is not None:
             objective = min(objective, kept.objective)
-    left = time_limit_s - (time.perf_counter() - started)
-    settled = bounds["kept"] >= objective - 1e-9
-    if (
-        settled
-        and bounds["new"] < objective - 1e-9
-        and left > 0.2
-        and not (stop is not None and stop.is_set())
-    ):
+
+    if unsettled("kept"):
+        # the case with a new section keeps its reserve unless it is settled already
+        search_kept(time_limit_s * (1.0 if not unsettled("new") else 1.0 - NEW_CASE_RESERVE))
+    if unsettled("new") and left() > 0.2:
         with_new = cases["new"]
         with_new.objective_below(objective)
         raw, _ = run(
             with_new,
             settings,
-            time_limit_s=left,
+            time_limit_s=left(),
             on_progress=None
             if on_progress is None
             else (lambda p: on_progress(replace(p, bound=min(p.bound, bounds["kept"])))),
@@ -946,6 +970,8 @@ def _bound_by_cases(
         )
         bounds["new"] = max(bounds["new"], _case_bound(raw, objective))
         ended.append(raw)
+    if unsettled("kept") and not unsettled("new") and left() > 0.2:
+        search_kept(left())  # the case with a new section settled early: the rest goes back
     top = min(
         (r for r in ended if r.values is not None and r.objective is not None),
         key=lambda r: r.objective,
