@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from restructure.check import main_function
 from restructure.domain import Department, Function, PlanSection, Rank, SectionKind
@@ -239,9 +240,9 @@ def _gathered_here(inst: Instance, duties: tuple[str, ...], successor_of: tuple[
     the line has a home in the names. The line counts where the scenario gathers the function in
     one section (集中许可: the licences bring their lines' other work along) and it is at least half
     as much as the function's work, or where it is the line of a unit this section took in whole
-    (``successor_of``) and at least a quarter. The police licensing home that took in 治安管理大队, 户政管理大队 and
-    出入境管理大队 was 行政许可科 among 大队, a name in which no reader finds 治安管理; it is
-    治安管理、户政管理和行政许可大队."""
+    (``successor_of``) and at least a quarter. The police licensing home that took in 治安管理大队,
+    户政管理大队 and 出入境管理大队 was 行政许可科 among 大队, a name in which no reader finds 治安管理;
+    it is 治安管理、户政管理和行政许可大队."""
     dept = inst.dept
     for function in (Function.LICENSING, Function.POLICY):
         if not _holds_most(dept, duties, function):
@@ -267,7 +268,7 @@ def _gathered_here(inst: Instance, duties: tuple[str, ...], successor_of: tuple[
 
 
 def _merged_lines(
-    inst: Instance, successor_of: tuple[str, ...], here: dict[str, float], exclude: list[str] = ()
+    inst: Instance, successor_of: tuple[str, ...], here: dict[str, float], exclude: Sequence[str] = ()
 ) -> list[str]:
     """The lines of the units of today a section took in whole, with most of each line's work
     ``here`` (line -> FTE in the section), the largest first, less those in ``exclude``. A unit's
